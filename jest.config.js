@@ -1,0 +1,22 @@
+/** Two projects: unit tests never open a socket; integration tests share one real broker. */
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
+
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testMatch: ['<rootDir>/spec/unit/**/*.spec.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+      testEnvironment: 'node',
+    },
+    {
+      displayName: 'integration',
+      testMatch: ['<rootDir>/spec/integration/**/*.spec.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+      testEnvironment: 'node',
+      globalSetup: '<rootDir>/spec/support/global-setup.ts',
+      globalTeardown: '<rootDir>/spec/support/global-teardown.ts',
+      testTimeout: 120000,
+    },
+  ],
+};
