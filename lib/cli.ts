@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+/**
+ * The command line: argv → sub-command, errors → documented exit codes.
+ * The only place that calls process.exit.
+ */
+import { commands } from './commands';
+import type { CommandIO } from './commands/types';
+import { ExitCode, Rest2KafkaError, exitCodeOf } from './errors';
+import { redact, redactError } from './http/redact';
+import { version } from './version';
+
+export const EXIT_CODES_HELP = `Exit codes:
+  0    success
+  1    internal error (a bug: please report it with the log)
+  2    configuration or usage error (bad config, unknown flag, missing secret)
+  3    source API error (unreachable, error status after retries, malformed response)
+  4    source API rejected the credentials (401/403)
+  5    Kafka error (broker unreachable, topic misconfigured, publish failed)
+  6    invalid records and delivery.on_invalid is "fail"
+  7    fenced: another instance with the same transactional id took over
+  130  interrupted (SIGINT/SIGTERM before the run finished)`;
+
+function mainHelp(): string {
+  const width = Math.max(...commands.map((c) => c.name.length), 8);
+  const list = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
+  return `rest2kafka ${version} — pull paginated REST APIs (dlt rest_api_source configs) into compacted Kafka topics
+
+Usage: rest2kafka <command> [options]
+       rest2kafka <command> --help
+
+Commands:
+${list}
+
+Options:
+  -h, --help     show this help
+  -v, --version  print the version
+
+${EXIT_CODES_HELP}
+`;
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[], io: CommandIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    io.stdout.write(mainHelp());
+    return name === undefined ? ExitCode.CONFIG : ExitCode.OK;
+  }
+  if (name === '-v' || name === '--version') {
+    io.stdout.write(`${version}\n`);
+    return ExitCode.OK;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`rest2kafka: unknown command "${name}". Commands: ${commands.map((c) => c.name).join(', ')}. See rest2kafka --help.\n`);
+    return ExitCode.CONFIG;
+  }
+  if (rest.includes('-h') || rest.includes('--help')) {
+    io.stdout.write(command.help.endsWith('\n') ? command.help : `${command.help}\n`);
+    return ExitCode.OK;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    io.stderr.write(`${formatError(error)}\n`);
+    return exitCodeOf(error);
+  }
+}
+
+/** One redacted paragraph: what failed, where, and (from the message) how to fix it. */
+export function formatError(error: unknown): string {
+  if (error instanceof Rest2KafkaError) {
+    redactError(error);
+    const lines = [`error [${error.code}]: ${error.message}`];
+    for (let cause = error.cause, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
+      redactError(cause);
+      if (!error.message.includes(cause.message)) lines.push(`  caused by: ${cause.message}`);
+    }
+    return redact(lines.join('\n'));
+  }
+  if (error instanceof Error) {
+    redactError(error);
+    return redact(`internal error: ${error.stack ?? error.message}\nThis is a bug in rest2kafka; please report it.`);
+  }
+  return redact(`internal error: ${String(error)}`);
+}
+
+if (require.main === module) {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(ExitCode.INTERRUPTED);
+    process.stderr.write(`rest2kafka: ${signal} received, stopping (send again to exit at once)\n`);
+    controller.abort(new Error(`${signal} received`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal })
+    .then((code) => process.exit(code))
+    .catch((error: unknown) => {
+      process.stderr.write(`${formatError(error)}\n`);
+      process.exit(exitCodeOf(error));
+    });
+}

@@ -1,0 +1,4 @@
+import type { Command } from './types';
+
+/** Every sub-command, in the order `--help` lists them. */
+export const commands: readonly Command[] = [];
