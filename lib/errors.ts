@@ -189,3 +189,13 @@ export function isRetriable(error: unknown): boolean {
 export function exitCodeOf(error: unknown): ExitCode {
   return error instanceof Rest2KafkaError ? error.exitCode : ExitCode.INTERNAL;
 }
+
+/** The caller cancelled the operation (unsubscribed, or aborted its signal). Never retried. */
+export class AbortedError extends Rest2KafkaError {
+  override get exitCode(): ExitCode {
+    return ExitCode.INTERRUPTED;
+  }
+  constructor(message: string, options: Partial<ErrorOptions> = {}) {
+    super(message, { code: 'ABORTED', ...options, retriable: false });
+  }
+}

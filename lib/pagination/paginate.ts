@@ -1,0 +1,103 @@
+/**
+ * Drives a paginator over a page-fetching function with RxJS `expand`, emitting one
+ * {@link PageEnvelope} per page (dlt's PageData): the state stage checkpoints "page N
+ * published" from these, so each envelope carries the request that resumes after it.
+ *
+ * When the first response tells how many pages remain (`Paginator.remaining`), those pages
+ * are fetched `concurrency` at a time and still emitted in order; after the last of them the
+ * paginator is asked again, so a total that grew during the read is followed sequentially.
+ */
+import { EMPTY, Observable, concat, defer, expand, filter, from, map, mergeMap, of, takeWhile } from 'rxjs';
+import type { PageRequest } from '../http/request';
+import { orderedMergeMap } from './ordered-merge';
+import type { PageResponse, Paginator } from './types';
+
+export interface PageEnvelope {
+  /** 0-based page number within this chain (continues from `startIndex` on resume). */
+  index: number;
+  /** The request as the paginator built it, before auth: safe to store. */
+  request: PageRequest;
+  response: PageResponse;
+  /** The request for the following page, or `null` when this is the last page. */
+  next: PageRequest | null;
+  isLast: boolean;
+}
+
+/** Fetches one page; emits exactly one value: the response, or `null` when a response action ignored it. */
+export type FetchPage = (request: PageRequest, index: number) => Observable<PageResponse | null>;
+
+export interface PaginateOptions {
+  /** Pages fetched at once when the total is known; 1 = strictly sequential. */
+  concurrency: number;
+  /** Used when `paginator` is null (auto-detection on the first response). */
+  detect: (response: PageResponse) => Paginator;
+  /** `first` is a stored resume point: do not let the paginator initialise it again. */
+  resume?: boolean;
+  /** Index of the first page fetched (resume). Default 0. */
+  startIndex?: number;
+}
+
+/** @example paginate(request, createPaginator({ type: 'offset', limit: 100 }), fetchPage, { concurrency: 4, detect: detectPaginator }) */
+export function paginate(
+  first: PageRequest,
+  paginator: Paginator | null,
+  fetchPage: FetchPage,
+  options: PaginateOptions,
+): Observable<PageEnvelope> {
+  return defer(() => {
+    const startIndex = options.startIndex ?? 0;
+    const firstRequest = paginator && !options.resume ? paginator.first(first) : first;
+    return fetchPage(firstRequest, startIndex).pipe(
+      mergeMap((response) => {
+        if (response === null) return EMPTY;
+        const strategy = paginator ?? options.detect(response);
+        const bulk = options.concurrency > 1 && strategy.remaining ? strategy.remaining(firstRequest, response) : null;
+        if (!bulk || bulk.length === 0) {
+          return sequential(strategy, fetchPage, envelope(strategy, startIndex, firstRequest, response));
+        }
+        const head: PageEnvelope = { index: startIndex, request: firstRequest, response, next: bulk[0], isLast: false };
+        const lastBulk = bulk.length - 1;
+        const rest = from(bulk).pipe(
+          orderedMergeMap(
+            (request, i) =>
+              fetchPage(request, startIndex + 1 + i).pipe(
+                map((page): PageEnvelope | null =>
+                  page === null
+                    ? null
+                    : i < lastBulk
+                      ? { index: startIndex + 1 + i, request, response: page, next: bulk[i + 1], isLast: false }
+                      : envelope(strategy, startIndex + 1 + i, request, page),
+                ),
+              ),
+            options.concurrency,
+          ),
+          // dlt stops a chain silently at the first page a response action ignored.
+          takeWhile((env): env is PageEnvelope => env !== null),
+        );
+        return concat(of(head), rest).pipe(
+          expand((env) => (env.index === startIndex + 1 + lastBulk ? follow(strategy, fetchPage, env) : EMPTY)),
+        );
+      }),
+    );
+  });
+}
+
+function sequential(strategy: Paginator, fetchPage: FetchPage, head: PageEnvelope): Observable<PageEnvelope> {
+  return of(head).pipe(expand((env) => follow(strategy, fetchPage, env), 1));
+}
+
+/** The page after `env`, if any, as a one-element (or empty) Observable. */
+function follow(strategy: Paginator, fetchPage: FetchPage, env: PageEnvelope): Observable<PageEnvelope> {
+  const request = env.next;
+  if (request === null) return EMPTY;
+  return fetchPage(request, env.index + 1).pipe(
+    filter((page): page is PageResponse => page !== null),
+    map((page) => envelope(strategy, env.index + 1, request, page)),
+  );
+}
+
+/** Asks the paginator for the next request before the page is emitted (dlt raises paginator errors first). */
+function envelope(strategy: Paginator, index: number, request: PageRequest, response: PageResponse): PageEnvelope {
+  const next = strategy.next(request, response);
+  return { index, request, response, next, isLast: next === null };
+}
