@@ -249,7 +249,7 @@ export interface ObjectOptions {
  * missing required keys are errors; the result holds only the given keys.
  */
 export function object(noun: string, fields: Fields, options: ObjectOptions = {}): Spec {
-  const fieldOf = new Map(Object.entries(fields).map(([k, f]) => [k, typeof f === 'function' ? { spec: f } : f]));
+  const fieldOf = new Map(Object.entries(fields).map(([k, f]) => [k, (typeof f === 'function' ? { spec: f } : f) as Field]));
   const known = [...fieldOf.keys()];
   const unknownKey = (key: string, at: string, ctx: Ctx): void => {
     const reason = options.unsupported?.[key];

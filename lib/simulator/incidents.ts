@@ -25,11 +25,12 @@ function drawAssignees(rng: Rng, status: IncidentStatus): Assignee[] {
 function generate(dataset: Dataset, index: number): Incident {
   const rng = rngFor(dataset.seed, index, SALT);
   const count = dataset.incidents;
-  const created = baseCreatedAt(INCIDENT_TIMELINE, count, index);
-  const updated = baseUpdatedAt(INCIDENT_TIMELINE, count, dataset.pageTies, Math.min(index, count - 1));
+  const created = baseCreatedAt(INCIDENT_TIMELINE, Math.max(count, 1), index);
+  // Indexes past the base range are inserts; `inserted` replaces their timestamps anyway.
+  const updated = index < count ? baseUpdatedAt(INCIDENT_TIMELINE, count, dataset.pageTies, index) : created;
   const service = Math.floor(rng() * Math.max(1, dataset.services));
   const status = drawStatus(rng);
-  const resolved = created + Math.floor(rng() * (Math.max(updated, created) - created + 1));
+  const resolved = created + Math.floor(rng() * (updated - created + 1));
   return {
     id: incidentId(index),
     title: `${serviceName(service)}: ${pick(rng, SYMPTOMS)}`,
@@ -38,7 +39,7 @@ function generate(dataset: Dataset, index: number): Incident {
     priority: chance(rng, 0.3) ? null : pick(rng, PRIORITIES),
     service_id: serviceId(service),
     created_at: isoSeconds(created),
-    updated_at: isoSeconds(Math.max(updated, created)),
+    updated_at: isoSeconds(updated),
     resolved_at: status === 'resolved' ? isoSeconds(resolved) : null,
     assignees: drawAssignees(rng, status),
     description: chance(rng, 0.4) ? null : pick(rng, DESCRIPTIONS),

@@ -48,15 +48,14 @@ export function inferSchema(records: readonly unknown[], name: string, namespace
     observe(root, record);
     samples++;
   }
+  // A record field needs an Avro name; a top-level key that is not one cannot be declared.
+  const unnamable = [...(root.fields ?? new Map()).keys()].filter((k) => !AVRO_NAME.test(k));
+  for (const key of unnamable) root.fields?.delete(key);
   const recordName = avroName(name);
   const used = new Set<string>([recordName]);
-  return {
-    type: 'record',
-    name: recordName,
-    namespace,
-    doc: `Inferred by rest2kafka from ${samples} sample record${samples === 1 ? '' : 's'}; review before committing.`,
-    fields: recordFields(root, recordName, used),
-  };
+  let doc = `Inferred by rest2kafka from ${samples} sample record${samples === 1 ? '' : 's'}; review before committing.`;
+  if (unnamable.length > 0) doc += ` Left out (not Avro names): ${unnamable.join(', ')}.`;
+  return { type: 'record', name: recordName, namespace, doc, fields: recordFields(root, recordName, used) };
 }
 
 /**
@@ -128,12 +127,13 @@ function typeOf(shape: Shape, name: string, used: Set<string>, optional: boolean
     }
   }
   if (shape.objects > 0) branches.push(objectType(shape, name, used, notes));
-  if (branches.length === 0) {
+  const onlyNull = branches.length === 0;
+  if (onlyNull) {
     notes.push('Only null was seen: the type is a guess, review it.');
     branches.push('string');
   }
   if (branches.length > 1) notes.push(`Seen as ${branches.map(kindName).join(' and ')}.`);
-  const nullable = optional || shape.nulls > 0 || notes.some((n) => n.startsWith('Only null'));
+  const nullable = optional || onlyNull || shape.nulls > 0;
   const all = nullable ? ['null', ...branches] : branches;
   return { type: all.length === 1 ? all[0] : all, ...(notes.length > 0 ? { doc: notes.join(' ') } : {}) };
 }

@@ -80,7 +80,8 @@ function walkArray(items: unknown[], itemType: Type, path: string, out: string[]
 function walkMap(map: Record<string, unknown>, valueType: Type, path: string, out: string[]): unknown {
   let copy: Record<string, unknown> | null = null;
   for (const key of Object.keys(map)) {
-    const walked = walk(map[key], valueType, `${path}[${JSON.stringify(key)}]`, out);
+    // Same form as record fields: avsc's error paths cannot tell map keys from field names.
+    const walked = walk(map[key], valueType, `${path}.${key}`, out);
     if (walked !== map[key]) {
       copy ??= { ...map };
       copy[key] = walked;

@@ -1,0 +1,93 @@
+/**
+ * One page, end to end through the HTTP stages: auth → send → response actions → status
+ * check → JSON → data selector, with the retry wrapped around exactly this page.
+ */
+import { defer, from, switchMap, tap } from 'rxjs';
+import type { ResponseAction } from '../config/types';
+import type { Auth } from '../auth/types';
+import { ResponseError } from '../errors';
+import type { HttpClient } from '../http/client';
+import { checkStatus, parseJsonBody } from '../http/client';
+import type { PageRequest } from '../http/request';
+import { applyResponseActions } from '../http/response-actions';
+import { retryWithBackoff, type RetryPolicy } from '../http/retry';
+import type { FetchPage } from '../pagination/paginate';
+import type { PageResponse } from '../pagination/types';
+import { compileSelector, detectSelector } from '../selection/data-selector';
+
+export interface PageFetcherOptions {
+  resource: string;
+  client: HttpClient;
+  auth: Auth | null;
+  retry: RetryPolicy;
+  retryStatuses: readonly number[];
+  responseActions?: ResponseAction[];
+  /** The configured selector; `null`/undefined = detect from the first response (dlt). */
+  dataSelector?: string | null;
+  /**
+   * Back-pressure from the sink: a slot is taken before a page is fetched (once, not per
+   * retry) and given back by whoever consumes the page — or here, when a response action
+   * ignored it and there is no page to consume.
+   */
+  slots?: { acquire(): Promise<void>; release(): void };
+  signal?: AbortSignal;
+  /** Called once per attempt with the status (metrics, progress). */
+  onResponse?: (status: number) => void;
+}
+
+/**
+ * A {@link FetchPage} for one request chain. The auto-detected selector is kept for the rest
+ * of the chain, as dlt does; a configured selector that matches nothing is reported, since it
+ * usually means the selector is wrong rather than that the API has no data.
+ */
+export function createPageFetcher(options: PageFetcherOptions): FetchPage {
+  let select: ((body: unknown) => unknown[]) | null = options.dataSelector ? compileSelector(options.dataSelector) : null;
+  const explicit = Boolean(options.dataSelector);
+  const auth = options.auth ? describeAuth(options.auth) : null;
+
+  const fetchOnce = async (request: PageRequest, index: number): Promise<PageResponse | null> => {
+    const authed = options.auth ? await options.auth.apply(request, options.signal) : request;
+    let response = await options.client.send(authed, options.signal);
+    options.onResponse?.(response.status);
+    const acted = applyResponseActions(options.responseActions, response);
+    if (acted === 'ignore') return null;
+    response = acted;
+    checkStatus(response, { resource: options.resource, page: index, retryStatuses: options.retryStatuses, auth });
+    const body = parseJsonBody(response, { resource: options.resource, page: index });
+    if (!select) select = compileSelector(detectSelector(body));
+    const records = select(body);
+    if (explicit && records.length === 0 && index === 0 && !hasSelectorMatch(body, options.dataSelector!)) {
+      throw new ResponseError(
+        `data_selector "${options.dataSelector}" matched nothing in the first page of resource "${options.resource}" (${response.url}); top-level keys are: ${topKeys(body)}. Fix endpoint.data_selector, or remove it to let rest2kafka detect the list.`,
+        { context: { resource: options.resource, page: index, url: response.url } },
+      );
+    }
+    return { status: response.status, headers: response.headers, body, records };
+  };
+
+  const fetchWithRetry = (request: PageRequest, index: number) =>
+    defer(() => from(fetchOnce(request, index))).pipe(retryWithBackoff<PageResponse | null>(options.retry));
+  const slots = options.slots;
+  if (!slots) return fetchWithRetry;
+  return (request, index) =>
+    defer(() => from(slots.acquire())).pipe(
+      switchMap(() => fetchWithRetry(request, index)),
+      tap({ next: (page) => page === null && slots.release(), error: () => slots.release() }),
+    );
+}
+
+function describeAuth(auth: Auth): string {
+  return `${auth.type} (${auth.describe()})`;
+}
+
+function hasSelectorMatch(body: unknown, selector: string): boolean {
+  if (body === null || typeof body !== 'object') return false;
+  const head = selector.replace(/^\$\.?/, '').split(/[.[]/)[0];
+  return head === '' || head in (body as Record<string, unknown>);
+}
+
+function topKeys(body: unknown): string {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return `(the body is ${Array.isArray(body) ? 'a list' : typeof body})`;
+  const keys = Object.keys(body as object);
+  return keys.length ? keys.slice(0, 10).join(', ') : '(none)';
+}

@@ -1,0 +1,124 @@
+/**
+ * One resource as a stream of extracted pages: build the first request, paginate, apply the
+ * processing steps and the incremental filter, page by page. Dependent resources run one
+ * request chain per parent record. No Kafka here: `preview`, `check` and `run` share it.
+ */
+import { concatMap, from, map, Observable, takeWhile } from 'rxjs';
+import type { ClientConfig, JsonValue, ResolvedResource } from '../config/types';
+import { Rest2KafkaError, ResponseError } from '../errors';
+import { buildInitialRequest, includeFromParent } from '../http/endpoint-request';
+import type { PageRequest } from '../http/request';
+import type { IncrementalFilter } from '../incremental/filter';
+import { detectPaginator } from '../pagination/detect';
+import { createPaginator } from '../pagination/index';
+import { paginate, type FetchPage } from '../pagination/paginate';
+import { compileProcessingSteps } from '../selection/processing-steps';
+
+export interface ExtractedPage {
+  resource: string;
+  index: number;
+  /** Redacted URL of the page (for messages and dead letters). */
+  url: string;
+  status: number;
+  /** Records after processing steps and the incremental filter. */
+  records: unknown[];
+  /** The request resuming after this page, `null` after the last page. */
+  next: PageRequest | null;
+  /** Running incremental state after this page (`null` without incremental). */
+  incremental: JsonValue;
+  fetchedAt: number;
+}
+
+export interface ResourceRun {
+  resource: ResolvedResource;
+  client: ClientConfig;
+  /** A fetcher for one request chain (one per parent record for dependent resources). */
+  fetcher: () => FetchPage;
+  pageConcurrency: number;
+  incremental: IncrementalFilter | null;
+  /** Continue an interrupted run from this request. */
+  resume?: { request: PageRequest; index: number };
+  /** Stop after this many pages (preview, check). */
+  maxPages?: number;
+}
+
+/** Pages of a top-level resource, or of a dependent one given its parent's pages. */
+export function resourcePages(run: ResourceRun, parentPages?: Observable<{ resource: string; records: unknown[] }>): Observable<ExtractedPage> {
+  const steps = compileProcessingSteps(run.resource.processingSteps, run.resource.name);
+  if (!parentPages) return chain(run, steps, undefined);
+  const parentName = run.resource.parent!;
+  return parentPages.pipe(
+    concatMap((page) => from(page.records)),
+    concatMap((record) => chain({ ...run, resume: undefined }, steps, { name: parentName, record: record as Record<string, unknown> })),
+  );
+}
+
+function chain(
+  run: ResourceRun,
+  steps: (records: unknown[]) => unknown[],
+  parent: { name: string; record: Record<string, unknown> } | undefined,
+): Observable<ExtractedPage> {
+  const { resource } = run;
+  const filter = run.incremental;
+  let first: PageRequest;
+  try {
+    first = run.resume?.request ?? buildInitialRequest(resource, run.client, { parent, incremental: filter?.values() });
+  } catch (error) {
+    return new Observable((s) => s.error(error));
+  }
+  const paginatorConfig = resource.endpoint.paginator ?? run.client.paginator ?? null;
+  const paginator = paginatorConfig && paginatorConfig.type !== 'auto' ? createPaginator(paginatorConfig) : null;
+  let stopped = false;
+  const pages = paginate(first, paginator, run.fetcher(), {
+    concurrency: run.pageConcurrency,
+    detect: detectPaginator,
+    resume: run.resume !== undefined,
+    startIndex: run.resume?.index ?? 0,
+  }).pipe(
+    map((env): ExtractedPage => {
+      let records = steps(env.response.records as unknown[]);
+      if (parent && resource.includeFromParent.length > 0) records = includeFromParent(records, parent.name, parent.record, resource.includeFromParent);
+      if (filter) {
+        const result = filter.filterPage(records);
+        records = result.kept;
+        stopped = result.stop;
+      }
+      return {
+        resource: resource.name,
+        index: env.index,
+        url: env.request.url,
+        status: env.response.status,
+        records,
+        next: stopped ? null : env.next,
+        incremental: filter && !filter.stateless ? (filter.state() as unknown as JsonValue) : null,
+        fetchedAt: Date.now(),
+      };
+    }),
+    // row_order early stop: the page that said so is emitted, no further page is requested.
+    takeWhile((page) => page.next !== null, true),
+  );
+  const limited = run.maxPages === undefined ? pages : pages.pipe(takeWhile((p) => p.index + 1 < run.maxPages!, true));
+  return limited.pipe(withContext(resource.name));
+}
+
+/** Adds the resource to errors that lack it, so every message says where it happened. */
+function withContext(resource: string) {
+  return (source: Observable<ExtractedPage>) =>
+    new Observable<ExtractedPage>((subscriber) =>
+      source.subscribe({
+        next: (v) => subscriber.next(v),
+        complete: () => subscriber.complete(),
+        error: (error: unknown) => {
+          if (error instanceof Rest2KafkaError && error.context.resource === undefined) {
+            (error.context as { resource?: string }).resource = resource;
+            if (!error.message.includes(resource)) error.message = `resource "${resource}": ${error.message}`;
+          } else if (!(error instanceof Rest2KafkaError)) {
+            subscriber.error(new ResponseError(`resource "${resource}": ${error instanceof Error ? error.message : String(error)}`, { cause: error, context: { resource } }));
+            return;
+          }
+          subscriber.error(error);
+        },
+      }),
+    );
+}
+

@@ -1,0 +1,338 @@
+/**
+ * The first request of a resource (or of one parent record of a dependent resource), built from
+ * its endpoint config (pure): placeholders, static and `resolve` path params, incremental params,
+ * headers and bodies. See shared/reference/dlt-rest-api.md §5, §7, §8.1 and §9.
+ */
+import type {
+  ClientConfig,
+  IncrementalConfig,
+  IncrementalParamConfig,
+  JsonValue,
+  ParamValue,
+  ResolvedResource,
+  ResolveParamConfig,
+} from '../config/types';
+import { ConfigError, ResponseError } from '../errors';
+import {
+  compileFieldPath,
+  getPath,
+  MISSING,
+  placeholdersIn,
+  pythonStr,
+  render,
+  renderDeep,
+  type MissingPlaceholder,
+  type PlaceholderContext,
+} from './placeholders';
+import type { PageRequest } from './request';
+import { joinUrl } from './url';
+
+/** The four incremental values placeholders and start/end params can use (raw, before `convert`). */
+export interface IncrementalValues {
+  initial_value: JsonValue;
+  start_value: JsonValue;
+  last_value: JsonValue;
+  end_value: JsonValue;
+}
+
+export interface RequestContext {
+  /** The parent record this request is made for (dependent resources only). */
+  parent?: { name: string; record: Record<string, unknown> };
+  /**
+   * Incremental values; when the resource is incremental and these are absent, the no-state
+   * values are used (start = last = `initial_value`).
+   */
+  incremental?: IncrementalValues;
+}
+
+/** The incremental config a resource runs with, and the query params that carry it. */
+export interface EffectiveIncremental {
+  config: IncrementalConfig;
+  /** Query param receiving `convert(start value)`: form (C)'s param name or form (B)'s `start_param`. */
+  startParam: string | null;
+  /** Query param receiving `convert(end_value)`: form (B)'s `end_param`. */
+  endParam: string | null;
+  /** `param` for form (C), `endpoint` for forms (A)/(B). */
+  form: 'param' | 'endpoint';
+}
+
+/**
+ * The effective incremental config: a `{type: "incremental"}` param (form C) wins over
+ * `endpoint.incremental` (forms A/B). More than one such param is a ConfigError.
+ *
+ * @example
+ * incrementalParamOf(resourceWith({ params: { since: { type: 'incremental', cursor_path: 'updated_at' } } }));
+ * // { config: { cursor_path: 'updated_at' }, startParam: 'since', endParam: null, form: 'param' }
+ */
+export function incrementalParamOf(resource: ResolvedResource): EffectiveIncremental | null {
+  const params = resource.endpoint.params ?? {};
+  const forms = Object.entries(params).filter((entry): entry is [string, IncrementalParamConfig] =>
+    isSpecial(entry[1], 'incremental'),
+  );
+  if (forms.length > 1) {
+    throw new ConfigError(
+      `resource "${resource.name}": only one incremental param is allowed per endpoint; found ${forms.map(([k]) => k).join(', ')}`,
+      { context: { resource: resource.name, path: 'endpoint.params' } },
+    );
+  }
+  if (forms.length === 1) {
+    const [name, { type: _type, ...config }] = forms[0];
+    return { config, startParam: name, endParam: null, form: 'param' };
+  }
+  const config = resource.endpoint.incremental;
+  if (!config) return null;
+  return { config, startParam: config.start_param ?? null, endParam: config.end_param ?? null, form: 'endpoint' };
+}
+
+/**
+ * Builds the first PageRequest of a resource; the paginator then adds its own parameters.
+ *
+ * @example
+ * buildInitialRequest(comments, { base_url: 'https://api.example.com/v1' }, { parent: { name: 'posts', record: { id: 7 } } });
+ * // { method: 'GET', url: 'https://api.example.com/v1/posts/7/comments', params: {}, headers: {} }
+ */
+export function buildInitialRequest(
+  resource: ResolvedResource,
+  client: ClientConfig,
+  context: RequestContext = {},
+): PageRequest {
+  const endpoint = resource.endpoint;
+  const params = endpoint.params ?? {};
+  const incremental = incrementalParamOf(resource);
+  const onMissing = missingParentField(resource, context);
+
+  const base: Record<string, unknown> = {};
+  if (context.parent) base.resources = { [context.parent.name]: context.parent.record };
+  if (incremental) base.incremental = incrementalContext(incremental.config, context.incremental);
+
+  // Undotted `{name}` placeholders are only meaningful in the path (static and resolve params).
+  const pathContext: Record<string, unknown> = {};
+  const boundInPath = new Set<string>();
+  const pathNames = new Set(placeholdersIn(endpoint.path));
+  for (const [name, value] of Object.entries(params)) {
+    if (isSpecial(value, 'resolve')) {
+      pathContext[name] = resolveParam(resource, name, value, context);
+      boundInPath.add(name);
+    } else if (!isSpecial(value, 'incremental') && pathNames.has(name)) {
+      pathContext[name] = value;
+      boundInPath.add(name);
+    }
+  }
+  Object.assign(pathContext, base);
+  const url = joinUrl(client.base_url, render(endpoint.path, pathContext, onMissing));
+
+  const query: Record<string, string | null> = {};
+  for (const [rawName, value] of Object.entries(params)) {
+    if (boundInPath.has(rawName)) continue;
+    if (isSpecial(value, 'incremental')) {
+      setIncrementalParam(query, rawName, incremental, 'start_value', base);
+      continue;
+    }
+    const name = render(rawName, base, onMissing);
+    const rendered = paramText(value, base, onMissing);
+    if (rendered !== null) query[name] = rendered;
+  }
+  if (incremental?.form === 'endpoint') {
+    if (incremental.startParam) setIncrementalParam(query, incremental.startParam, incremental, 'start_value', base);
+    if (incremental.endParam) setIncrementalParam(query, incremental.endParam, incremental, 'end_value', base);
+  }
+
+  const request: PageRequest = {
+    method: endpoint.method,
+    url,
+    params: query,
+    headers: mergeHeaders(client.headers ?? {}, endpoint.headers ?? {}, base, onMissing),
+  };
+  const json = endpoint.json === undefined || endpoint.json === null ? undefined : (renderDeep(endpoint.json, base, { native: true, onMissing }) as JsonValue);
+  const data = formBody(endpoint.data, base, onMissing);
+  if (data !== undefined && json !== undefined && !isEmptyJson(json)) {
+    throw new ConfigError(`resource "${resource.name}": endpoint.json and endpoint.data cannot both be set`, {
+      context: { resource: resource.name, path: 'endpoint.data' },
+    });
+  }
+  if (data !== undefined) request.data = data;
+  else if (json !== undefined) request.json = json;
+  return request;
+}
+
+/**
+ * Copies `include_from_parent` fields onto child records as `_<parent>_<key>` (dlt §9). A key
+ * the parent record lacks is an error even when there are no child records, as in dlt.
+ *
+ * @example
+ * includeFromParent([{ body: 'hi' }], 'posts', { id: 7, title: 't' }, ['id']); // [{ body: 'hi', _posts_id: 7 }]
+ */
+export function includeFromParent(
+  records: readonly unknown[],
+  parentName: string,
+  parentRecord: Record<string, unknown>,
+  keys: readonly string[],
+): Record<string, unknown>[] {
+  const extra: Record<string, unknown> = {};
+  for (const key of keys) {
+    if (!Object.prototype.hasOwnProperty.call(parentRecord, key)) {
+      throw new ResponseError(
+        `include_from_parent: field "${key}" is missing from a record of parent resource "${parentName}"; available fields: ${Object.keys(parentRecord).join(', ') || '(none)'}`,
+        { context: { parent: parentName, field: key } },
+      );
+    }
+    extra[`_${parentName}_${key}`] = parentRecord[key];
+  }
+  return records.map((record) => {
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+      throw new ResponseError(`include_from_parent: a child record of parent "${parentName}" is not an object`, {
+        context: { parent: parentName },
+      });
+    }
+    return { ...(record as Record<string, unknown>), ...extra };
+  });
+}
+
+// ---------------------------------------------------------------- helpers
+
+function isSpecial(value: ParamValue | undefined, type: 'resolve'): value is ResolveParamConfig;
+function isSpecial(value: ParamValue | undefined, type: 'incremental'): value is IncrementalParamConfig;
+function isSpecial(value: ParamValue | undefined, type: string): boolean {
+  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === type;
+}
+
+/** `{incremental.*}` values: the four run values through `convert` (skipped for null), plus the config's own fields. */
+function incrementalContext(config: IncrementalConfig, values: IncrementalValues | undefined): Record<string, unknown> {
+  const initial = config.initial_value ?? null;
+  const raw: IncrementalValues = values ?? {
+    initial_value: initial,
+    start_value: initial,
+    last_value: initial,
+    end_value: config.end_value ?? null,
+  };
+  const { convert, ...fields } = config;
+  const conv = (v: JsonValue): JsonValue => (v === null || !convert ? v : convert(v));
+  return {
+    ...fields,
+    initial_value: conv(raw.initial_value),
+    start_value: conv(raw.start_value),
+    last_value: conv(raw.last_value),
+    end_value: conv(raw.end_value),
+  };
+}
+
+/** Form (B)/(C): the param gets `convert(value)` — called even for null, as dlt does; null is then omitted. */
+function setIncrementalParam(
+  query: Record<string, string | null>,
+  name: string,
+  incremental: EffectiveIncremental | null,
+  which: 'start_value' | 'end_value',
+  base: Record<string, unknown>,
+): void {
+  if (!incremental) return;
+  const raw = (base.incremental as Record<string, unknown> | undefined) ?? {};
+  const unconverted = rawValue(incremental, raw, which);
+  const value = incremental.config.convert ? incremental.config.convert(unconverted) : unconverted;
+  if (value === null) delete query[name];
+  else query[name] = pythonStr(value);
+}
+
+function rawValue(incremental: EffectiveIncremental, context: Record<string, unknown>, which: 'start_value' | 'end_value'): JsonValue {
+  // The context holds converted values; recover the raw one when no convert is configured,
+  // otherwise recompute from the unconverted run values stashed alongside.
+  const stash = context[RAW] as IncrementalValues | undefined;
+  return stash ? stash[which] : ((context[which] as JsonValue | undefined) ?? (which === 'end_value' ? (incremental.config.end_value ?? null) : null));
+}
+
+const RAW = Symbol('raw incremental values');
+
+function paramText(value: ParamValue, context: PlaceholderContext, onMissing: MissingPlaceholder): string | null {
+  if (value === null) return null;
+  if (typeof value === 'string') return render(value, context, onMissing);
+  return pythonStr(value);
+}
+
+function mergeHeaders(
+  clientHeaders: Record<string, string>,
+  endpointHeaders: Record<string, string>,
+  context: PlaceholderContext,
+  onMissing: MissingPlaceholder,
+): Record<string, string> {
+  // Client headers are sent verbatim: dlt never interpolates them, escapes included.
+  const headers: Record<string, string> = { ...clientHeaders };
+  for (const [rawName, rawValue] of Object.entries(endpointHeaders)) {
+    const name = render(rawName, context, onMissing);
+    for (const existing of Object.keys(headers)) {
+      if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
+    }
+    headers[name] = render(rawValue, context, onMissing);
+  }
+  return headers;
+}
+
+function formBody(
+  data: Record<string, string> | [string, string][] | string | undefined,
+  context: PlaceholderContext,
+  onMissing: MissingPlaceholder,
+): [string, string][] | string | undefined {
+  if (data === undefined || data === null) return undefined;
+  if (typeof data === 'string') return data === '' ? undefined : render(data, context, onMissing);
+  const pairs = Array.isArray(data) ? data : Object.entries(data);
+  if (pairs.length === 0) return undefined;
+  return pairs.map(([k, v]) => [render(k, context, onMissing), pythonStr(typeof v === 'string' ? render(v, context, onMissing) : v)]);
+}
+
+function isEmptyJson(json: JsonValue): boolean {
+  if (Array.isArray(json)) return json.length === 0;
+  return typeof json === 'object' && json !== null && Object.keys(json).length === 0;
+}
+
+function resolveParam(resource: ResolvedResource, name: string, param: ResolveParamConfig, context: RequestContext): unknown {
+  const parent = requireParent(resource, param.resource, `params.${name}`, context);
+  const value = getPath(parent.record, compileFieldPath(param.field));
+  if (value === MISSING) throw missingFieldError(resource, parent, param.field, `{${name}}`);
+  return value;
+}
+
+function requireParent(
+  resource: ResolvedResource,
+  parentName: string,
+  usedIn: string,
+  context: RequestContext,
+): NonNullable<RequestContext['parent']> {
+  const parent = context.parent;
+  if (!parent) {
+    throw new ConfigError(
+      `resource "${resource.name}" depends on resource "${parentName}" (${usedIn}) but no parent record was given`,
+      { context: { resource: resource.name } },
+    );
+  }
+  if (parent.name !== parentName) {
+    throw new ConfigError(
+      `resource "${resource.name}" refers to parent "${parentName}" (${usedIn}) but runs under parent "${parent.name}"`,
+      { context: { resource: resource.name } },
+    );
+  }
+  return parent;
+}
+
+/** Turns an unresolvable `{resources.P.f}` into dlt's "expects a field" error; other names stay config errors. */
+function missingParentField(resource: ResolvedResource, context: RequestContext): MissingPlaceholder {
+  return (name) => {
+    const match = /^resources\.([^.]+)\.(.+)$/.exec(name);
+    if (!match) {
+      return new ConfigError(`resource "${resource.name}": placeholder "{${name}}" has no value`, {
+        context: { resource: resource.name },
+      });
+    }
+    const parent = requireParent(resource, match[1], `{${name}}`, context);
+    return missingFieldError(resource, parent, match[2], `{${name}}`);
+  };
+}
+
+function missingFieldError(
+  resource: ResolvedResource,
+  parent: NonNullable<RequestContext['parent']>,
+  field: string,
+  usedBy: string,
+): ResponseError {
+  return new ResponseError(
+    `resource "${resource.name}" expects a field "${field}" in the records of parent resource "${parent.name}" (to fill ${usedBy}); available parent fields: ${Object.keys(parent.record).join(', ') || '(none)'}`,
+    { context: { resource: resource.name, parent: parent.name, field } },
+  );
+}

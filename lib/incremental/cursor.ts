@@ -1,0 +1,32 @@
+/**
+ * Reading a record's cursor value (`incremental.cursor_path`, dlt §8.2). A plain field name is a
+ * property read; dotted names and indexes (`meta.updated_at`, `versions[0].at`) use the field-path
+ * subset of `lib/http/placeholders.ts`. Full JSONPath (wildcards, filters) is not supported here.
+ */
+import { compileFieldPath, getPath, MISSING } from '../http/placeholders';
+
+export { MISSING } from '../http/placeholders';
+
+/** Returns the cursor value of a record, or {@link MISSING} when the path matches nothing. */
+export type CursorReader = (record: unknown) => unknown;
+
+const PLAIN_NAME = /^[^.[\]$*]+$/;
+
+/**
+ * Compiles a cursor path once, for use on every record.
+ *
+ * @example
+ * compileCursor('meta.updated_at')({ meta: { updated_at: '2024-01-01' } }); // '2024-01-01'
+ */
+export function compileCursor(cursorPath: string): CursorReader {
+  if (PLAIN_NAME.test(cursorPath)) {
+    return (record) => {
+      if (typeof record !== 'object' || record === null) return MISSING;
+      return Object.prototype.hasOwnProperty.call(record, cursorPath)
+        ? (record as Record<string, unknown>)[cursorPath]
+        : MISSING;
+    };
+  }
+  const segments = compileFieldPath(cursorPath);
+  return (record) => getPath(record, segments);
+}

@@ -1,0 +1,48 @@
+/**
+ * Dead-letter records: every record that cannot be published as data goes here with the
+ * reason, so nothing is dropped silently. The value is JSON a person can read; headers let
+ * tooling filter by resource, run and reason without parsing it. Everything is redacted.
+ */
+import { redact, redactValue } from '../http/redact';
+import type { OutgoingMessage } from './publish';
+
+export interface DeadLetter {
+  resource: string;
+  runId: string;
+  page: number;
+  /** Redacted URL of the page the record came from. */
+  url: string;
+  key: string | null;
+  reason: string;
+  paths: readonly string[];
+  record: unknown;
+}
+
+const HEADER_REASON_CHARS = 500;
+
+export function deadLetterMessage(topic: string, letter: DeadLetter, timestamp: string): OutgoingMessage {
+  const reason = redact(letter.reason);
+  const value = {
+    resource: letter.resource,
+    run_id: letter.runId,
+    page: letter.page,
+    url: redact(letter.url),
+    key: letter.key,
+    reason,
+    paths: letter.paths,
+    record: redactValue(letter.record),
+  };
+  return {
+    topic,
+    key: letter.key,
+    value: Buffer.from(JSON.stringify(value)),
+    timestamp,
+    headers: {
+      'content-type': 'application/json',
+      'r2k-resource': letter.resource,
+      'r2k-run-id': letter.runId,
+      'r2k-page': String(letter.page),
+      'r2k-reason': reason.length > HEADER_REASON_CHARS ? `${reason.slice(0, HEADER_REASON_CHARS)}…` : reason,
+    },
+  };
+}

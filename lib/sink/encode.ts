@@ -1,0 +1,102 @@
+/**
+ * Record values as Kafka message bytes, a page at a time.
+ *
+ * Both formats write a whole page into one buffer and hand out non-overlapping `subarray`
+ * views, one per record: per-record allocation is what the hot path spends its time on
+ * (measured: Avro page encoding ~2× per-record `toBuffer`; JSON one `Buffer.from` of the joined
+ * page ~1.2× per-record `Buffer.from`). A view keeps its page's buffer alive until the last
+ * view is released, which is at most one page per in-flight send.
+ *
+ * Tombstones are not encoded here: a delete is `value: null`, decided by the publisher.
+ */
+import type { ValueFormat } from '../config/types';
+import { ConfigError } from '../errors';
+import type { CompiledSchema } from '../validation/schemas';
+
+export interface ValueEncoder {
+  /** One value per record, in order. Records must already be valid for the schema (Avro). */
+  encodePage(records: readonly Record<string, unknown>[]): Buffer[];
+  /** Media type of the values, for the `content-type` header. */
+  readonly contentType: string;
+}
+
+export const CONTENT_TYPES: Readonly<Record<ValueFormat, string>> = {
+  json: 'application/json',
+  avro: 'avro/binary',
+};
+
+/**
+ * Creates the encoder for a resource. Avro values are the bare binary encoding (no container
+ * header, no registry prefix): consumers find the writer schema by the fingerprint header.
+ *
+ * @example
+ * const encoder = createValueEncoder('avro', schemas.get('incidents'));
+ * const values = encoder.encodePage(valid); // values[i] encodes valid[i]
+ * @throws {ConfigError} `avro` without a schema.
+ */
+export function createValueEncoder(format: ValueFormat, schema?: CompiledSchema): ValueEncoder {
+  if (format === 'json') return { encodePage: encodeJsonPage, contentType: CONTENT_TYPES.json };
+  if (schema === undefined) throw new ConfigError('value_format avro needs a schema for the resource');
+  return { encodePage: avroPageEncoder(schema), contentType: CONTENT_TYPES.avro };
+}
+
+/**
+ * Decodes one value written by {@link createValueEncoder}: for tests, `replay` and consumers.
+ *
+ * @throws {Error} the bytes are not valid for the format (or schema).
+ */
+export function decodeValue(value: Buffer, format: ValueFormat, schema?: CompiledSchema): Record<string, unknown> {
+  if (format === 'json') return JSON.parse(value.toString('utf8')) as Record<string, unknown>;
+  if (schema === undefined) throw new ConfigError('value_format avro needs a schema to decode');
+  return schema.type.fromBuffer(value) as Record<string, unknown>;
+}
+
+function encodeJsonPage(records: readonly Record<string, unknown>[]): Buffer[] {
+  const texts = new Array<string>(records.length);
+  for (let i = 0; i < records.length; i++) texts[i] = JSON.stringify(records[i]);
+  const page = texts.join('');
+  const buffer = Buffer.from(page, 'utf8');
+  // Equal lengths mean every character is one byte, so character offsets are byte offsets.
+  const ascii = buffer.length === page.length;
+  const values = new Array<Buffer>(texts.length);
+  let start = 0;
+  for (let i = 0; i < texts.length; i++) {
+    const end = start + (ascii ? texts[i].length : Buffer.byteLength(texts[i], 'utf8'));
+    values[i] = buffer.subarray(start, end);
+    start = end;
+  }
+  return values;
+}
+
+const MIN_PAGE_BYTES = 4096;
+
+function avroPageEncoder(schema: CompiledSchema): (records: readonly Record<string, unknown>[]) => Buffer[] {
+  const { type } = schema;
+  // Sized from the previous page so the usual page encodes without growing.
+  let estimate = MIN_PAGE_BYTES;
+  return (records) => {
+    let buffer = Buffer.allocUnsafe(estimate);
+    const ends = new Array<number>(records.length);
+    let position = 0;
+    for (let i = 0; i < records.length; i++) {
+      let next = type.encode(records[i], buffer, position);
+      // avsc returns minus the number of missing bytes when the buffer is too small.
+      while (next < 0) {
+        const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, buffer.length - next));
+        buffer.copy(grown, 0, 0, position);
+        buffer = grown;
+        next = type.encode(records[i], buffer, position);
+      }
+      ends[i] = next;
+      position = next;
+    }
+    estimate = Math.max(MIN_PAGE_BYTES, Math.ceil(position * 1.25));
+    const values = new Array<Buffer>(records.length);
+    let start = 0;
+    for (let i = 0; i < records.length; i++) {
+      values[i] = buffer.subarray(start, ends[i]);
+      start = ends[i];
+    }
+    return values;
+  };
+}

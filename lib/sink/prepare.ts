@@ -1,0 +1,105 @@
+/**
+ * Turns one extracted page into the Kafka messages that publish it: keys, tombstones for
+ * hard-deleted records, schema validation, value encoding, and a dead-letter message for every
+ * record that cannot be published. Pure and per page: no per-record Observables, no I/O.
+ */
+import type { SchemaContractMode, ValueFormat } from '../config/types';
+import type { KeyOf } from '../keying/primary-key';
+import type { CompiledSchema } from '../validation/schemas';
+import { validatePage } from '../validation/validate';
+import { deadLetterMessage, type DeadLetter } from './dead-letter';
+import type { ValueEncoder } from './encode';
+import type { OutgoingMessage } from './publish';
+
+export interface ResourceSink {
+  resource: string;
+  topic: string;
+  deadLetterTopic: string;
+  keyOf: KeyOf;
+  /** Records without a key are dead-lettered (compacted topics never get a null key). */
+  requireKey: boolean;
+  /** Column whose truthy value marks a record deleted (dlt's `hard_delete` hint). */
+  hardDeleteColumn: string | null;
+  schema: CompiledSchema | null;
+  contract: SchemaContractMode;
+  encoder: ValueEncoder;
+  valueFormat: ValueFormat;
+}
+
+export interface PageToPublish {
+  index: number;
+  /** Redacted. */
+  url: string;
+  records: readonly unknown[];
+  fetchedAt: number;
+}
+
+export interface PreparedPage {
+  data: OutgoingMessage[];
+  deadLetters: OutgoingMessage[];
+  records: number;
+  tombstones: number;
+  deadLettered: number;
+  /** Keys of dead-lettered records (a full refresh must not tombstone them). */
+  deadLetteredKeys: string[];
+}
+
+/** @example preparePage(sink, { index: 0, url, records, fetchedAt: Date.now() }, runId) */
+export function preparePage(sink: ResourceSink, page: PageToPublish, runId: string): PreparedPage {
+  const timestamp = String(page.fetchedAt);
+  const letters: DeadLetter[] = [];
+  const reject = (record: unknown, key: string | null, reason: string, paths: readonly string[]) =>
+    letters.push({ resource: sink.resource, runId, page: page.index, url: page.url, key, reason, paths, record });
+
+  const live: Record<string, unknown>[] = [];
+  const tombstoneKeys: string[] = [];
+  for (const record of page.records) {
+    const key = sink.keyOf(record);
+    if (key === null && sink.requireKey) {
+      reject(record, null, `record has no usable primary key ${sink.keyOf.label} (missing, null or not a scalar); a compacted topic cannot hold a record without a key`, sink.keyOf.fields);
+      continue;
+    }
+    if (sink.hardDeleteColumn && key !== null && isDeleted((record as Record<string, unknown>)[sink.hardDeleteColumn])) {
+      tombstoneKeys.push(key);
+      continue;
+    }
+    live.push(record as Record<string, unknown>);
+  }
+
+  let valid = live;
+  if (sink.schema) {
+    const checked = validatePage(live, sink.schema, sink.contract, sink.keyOf);
+    valid = checked.valid;
+    for (const r of checked.invalid) reject(r.record, r.key, r.reason, r.paths);
+    for (const r of checked.discarded) reject(r.record, r.key, `discarded by schema_contract discard_row: ${r.reason}`, r.paths);
+  }
+
+  const headers: Record<string, string> = {
+    'content-type': sink.valueFormat === 'avro' ? 'avro/binary' : 'application/json',
+    'r2k-resource': sink.resource,
+    'r2k-run-id': runId,
+  };
+  if (sink.schema) headers['r2k-schema-fingerprint'] = sink.schema.fingerprint;
+
+  const values = sink.encoder.encodePage(valid);
+  const data: OutgoingMessage[] = new Array(valid.length + tombstoneKeys.length);
+  let n = 0;
+  for (let i = 0; i < valid.length; i++) {
+    data[n++] = { topic: sink.topic, key: sink.keyOf(valid[i]), value: values[i], headers, timestamp };
+  }
+  for (const key of tombstoneKeys) data[n++] = { topic: sink.topic, key, value: null, headers, timestamp };
+
+  return {
+    data,
+    deadLetters: letters.map((l) => deadLetterMessage(sink.deadLetterTopic, l, timestamp)),
+    records: valid.length,
+    tombstones: tombstoneKeys.length,
+    deadLettered: letters.length,
+    deadLetteredKeys: letters.flatMap((l) => (l.key === null ? [] : [l.key])),
+  };
+}
+
+/** dlt treats any truthy value in the hard_delete column as "deleted". */
+function isDeleted(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== false && value !== 0 && value !== '';
+}

@@ -1,0 +1,150 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { brokerProperties, clusterIdOf, newClusterId } from './config';
+import { requireJava } from './java';
+import { scriptFile } from './paths';
+import { assertPortFree } from './ports';
+import { ensureJars } from './provision';
+import { isAlive, removePidFile, signal, tail, terminate, waitForExit } from './process';
+import { waitForBroker } from './ready';
+
+/** How to start one single-node KRaft broker (broker and controller in one JVM). */
+export interface BrokerOptions {
+  /** Holds server.properties, broker.pid and logs/, and data/ unless `dataDir` says otherwise. */
+  workDir: string;
+  /** Client port on 127.0.0.1. Default 9092. */
+  port?: number;
+  /** Controller port on 127.0.0.1. Default 9093. A restart on the same data dir must reuse it: the quorum remembers it. */
+  controllerPort?: number;
+  /** Log dir. Default `<workDir>/data`. Formatted once, never re-formatted. */
+  dataDir?: string;
+  /** server.properties settings that override the test-friendly defaults. */
+  extraConfig?: Readonly<Record<string, string>>;
+  /** JVM heap (-Xmx). Default 512m. */
+  heap?: string;
+  /** Run in its own session so it outlives the caller (the npm scripts). Default false: Ctrl-C stops it too. */
+  detached?: boolean;
+  /** How long to wait for the broker to answer metadata. Default 60 s. */
+  readyTimeoutMs?: number;
+  /** Progress lines (jar provisioning, formatting). */
+  log?: (line: string) => void;
+}
+
+/** A broker that answered a metadata request. */
+export interface RunningBroker {
+  /** Bootstrap list for clients: `['127.0.0.1:<port>']`. */
+  brokers: string[];
+  pid: number;
+  clusterId: string;
+  dataDir: string;
+  logFile: string;
+  /** Whether this start formatted a new log dir (false on a restart). */
+  formatted: boolean;
+  /** Milliseconds from the call to the first metadata answer, formatting included. */
+  startupMs: number;
+  /** The options it was started with: `startBroker(broker.options)` restarts it on the same data. */
+  options: BrokerOptions;
+  /** SIGTERM, wait up to `timeoutMs` (default 30 s) for a controlled shutdown, then SIGKILL. */
+  stop(timeoutMs?: number): Promise<void>;
+  /** SIGKILL, as a crash: the next start on the same dir runs log recovery. */
+  kill(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 9092;
+export const DEFAULT_CONTROLLER_PORT = 9093;
+
+/** The pid file a broker started in `workDir` writes. */
+export function pidFileOf(workDir: string): string {
+  return path.join(workDir, 'broker.pid');
+}
+
+/**
+ * Starts a single-node Kafka broker from the provisioned jars and resolves once it answers
+ * metadata with its own cluster id. Fetches the jars first if needed, formats the data dir
+ * only if it has never been formatted, and on failure kills the JVM and throws with the tail
+ * of its log.
+ *
+ * @example
+ * const broker = await startBroker({ workDir: '/tmp/k1', port: 19092, controllerPort: 19093 });
+ * await broker.kill();                                     // crash it
+ * const again = await startBroker(broker.options);         // recover on the same data
+ * await again.stop();
+ */
+export async function startBroker(options: BrokerOptions): Promise<RunningBroker> {
+  const started = Date.now();
+  const java = requireJava();
+  const port = options.port ?? DEFAULT_PORT;
+  const controllerPort = options.controllerPort ?? DEFAULT_CONTROLLER_PORT;
+  const workDir = path.resolve(options.workDir);
+  const dataDir = path.resolve(options.dataDir ?? path.join(workDir, 'data'));
+  const logsDir = path.join(workDir, 'logs');
+  const pidFile = pidFileOf(workDir);
+  const logFile = path.join(logsDir, 'server.log');
+  const stdoutFile = path.join(logsDir, 'stdout.log');
+
+  await assertPortFree(port, 'Kafka client');
+  await assertPortFree(controllerPort, 'Kafka controller');
+  const { dir: jars } = await ensureJars({ log: options.log });
+  await mkdir(dataDir, { recursive: true });
+  await mkdir(logsDir, { recursive: true });
+  const propertiesFile = path.join(workDir, 'server.properties');
+  await writeFile(propertiesFile, brokerProperties({ port, controllerPort, dataDir }, options.extraConfig));
+
+  const jvmCommon = ['-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${scriptFile('log4j2.properties')}`, `-Dkafka.logs.dir=${logsDir}`, '-cp', path.join(jars, '*')];
+  const existingId = clusterIdOf(await readFile(path.join(dataDir, 'meta.properties'), 'utf8').catch(() => ''));
+  const clusterId = existingId ?? newClusterId();
+  if (existingId === null) {
+    options.log?.(`Formatting ${dataDir} (cluster ${clusterId})`);
+    // --standalone: a one-voter dynamic quorum; -g: a concurrent format of the same dir is not an error.
+    const format = spawnSync(java, ['-Xmx256m', ...jvmCommon, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile, '--standalone', '-g'], { encoding: 'utf8' });
+    if (format.status !== 0) throw new Error(`formatting ${dataDir} failed (exit ${format.status ?? format.error?.message}):\n${format.stdout}${format.stderr}`);
+  }
+
+  const out = openSync(stdoutFile, 'a');
+  const child = spawn(java, [`-Xms${options.heap ?? '512m'}`, `-Xmx${options.heap ?? '512m'}`, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', ...jvmCommon, 'kafka.Kafka', propertiesFile], {
+    detached: options.detached ?? false,
+    stdio: ['ignore', out, out],
+  });
+  closeSync(out);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not launch ${java}`);
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  if (options.detached) child.unref();
+  await writeFile(pidFile, `${pid}\n`);
+
+  const brokers = [`127.0.0.1:${port}`];
+  try {
+    await waitForBroker({ brokers, clusterId, timeoutMs: options.readyTimeoutMs ?? 60_000, stillRunning: () => !exited && isAlive(pid) });
+  } catch (error) {
+    signal(pid, 'SIGKILL');
+    await waitForExit(pid, 10_000);
+    await removePidFile(pidFile, pid);
+    throw new Error(`Kafka did not start: ${(error as Error).message}\n--- ${logFile} (tail) ---\n${tail(logFile, 30)}\n--- ${stdoutFile} (tail) ---\n${tail(stdoutFile, 10)}`);
+  }
+
+  const end = async (how: () => Promise<unknown>): Promise<void> => {
+    await how();
+    await removePidFile(pidFile, pid);
+  };
+  return {
+    brokers,
+    pid,
+    clusterId,
+    dataDir,
+    logFile,
+    formatted: existingId === null,
+    startupMs: Date.now() - started,
+    options: { ...options, port, controllerPort, workDir, dataDir },
+    stop: (timeoutMs = 30_000) => end(() => terminate(pid, timeoutMs)),
+    kill: () =>
+      end(async () => {
+        signal(pid, 'SIGKILL');
+        if (!(await waitForExit(pid, 10_000))) throw new Error(`broker ${pid} survived SIGKILL`);
+      }),
+  };
+}
