@@ -46,8 +46,8 @@ export interface HttpClient {
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 16 };
-  const httpAgent = new http.Agent(agentOptions);
-  const httpsAgent = new https.Agent(agentOptions);
+  const httpAgent = failCutShortBodies(new http.Agent(agentOptions));
+  const httpsAgent = failCutShortBodies(new https.Agent(agentOptions));
   const defaults: Record<string, string> = {
     'user-agent': options.userAgent ?? `rest2kafka/${version}`,
     accept: 'application/json',
@@ -99,6 +99,26 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       httpsAgent.destroy();
     },
   };
+}
+
+/**
+ * node-fetch v2 notices a body cut short only for chunked responses; a Content-Length body
+ * whose connection drops early would leave `text()` pending until the timeout. Failing the
+ * request makes node-fetch reject the body read at once. `addRequest` is the hook every agent
+ * implementation (agent-base, proxy agents) uses, though @types/node does not declare it.
+ */
+function failCutShortBodies<A extends http.Agent>(agent: A): A {
+  const hooks = agent as unknown as { addRequest(req: http.ClientRequest, options: unknown): void };
+  const addRequest = hooks.addRequest.bind(agent);
+  hooks.addRequest = (req, options) => {
+    req.once('response', (res: http.IncomingMessage) => {
+      res.once('close', () => {
+        if (!res.complete) req.emit('error', Object.assign(new Error('connection closed before the response was complete'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+      });
+    });
+    addRequest(req, options);
+  };
+  return agent;
 }
 
 function encodeBody(request: PageRequest, where: string): { body: string | Buffer | undefined; contentType: string | null } {

@@ -103,7 +103,8 @@ export function buildInitialRequest(
 
   const base: Record<string, unknown> = {};
   if (context.parent) base.resources = { [context.parent.name]: context.parent.record };
-  if (incremental) base.incremental = incrementalContext(incremental.config, context.incremental);
+  const values = incremental ? runValues(incremental.config, context.incremental) : null;
+  if (incremental && values) base.incremental = incrementalContext(incremental.config, values);
 
   // Undotted `{name}` placeholders are only meaningful in the path (static and resolve params).
   const pathContext: Record<string, unknown> = {};
@@ -125,16 +126,18 @@ export function buildInitialRequest(
   for (const [rawName, value] of Object.entries(params)) {
     if (boundInPath.has(rawName)) continue;
     if (isSpecial(value, 'incremental')) {
-      setIncrementalParam(query, rawName, incremental, 'start_value', base);
+      // Only the winning form (C) param carries a value; incrementalParamOf rejects a second one.
+      if (incremental && values) setIncrementalParam(query, rawName, incremental.config, values.start_value);
       continue;
     }
     const name = render(rawName, base, onMissing);
     const rendered = paramText(value, base, onMissing);
     if (rendered !== null) query[name] = rendered;
   }
-  if (incremental?.form === 'endpoint') {
-    if (incremental.startParam) setIncrementalParam(query, incremental.startParam, incremental, 'start_value', base);
-    if (incremental.endParam) setIncrementalParam(query, incremental.endParam, incremental, 'end_value', base);
+  if (incremental?.form === 'endpoint' && values) {
+    const { config, startParam, endParam } = incremental;
+    if (startParam) setIncrementalParam(query, startParam, config, values.start_value);
+    if (endParam) setIncrementalParam(query, endParam, config, values.end_value);
   }
 
   const request: PageRequest = {
@@ -196,15 +199,15 @@ function isSpecial(value: ParamValue | undefined, type: string): boolean {
   return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === type;
 }
 
-/** `{incremental.*}` values: the four run values through `convert` (skipped for null), plus the config's own fields. */
-function incrementalContext(config: IncrementalConfig, values: IncrementalValues | undefined): Record<string, unknown> {
+/** The run values to use: the caller's, else the no-state ones (start = last = `initial_value`). */
+function runValues(config: IncrementalConfig, values: IncrementalValues | undefined): IncrementalValues {
+  if (values) return values;
   const initial = config.initial_value ?? null;
-  const raw: IncrementalValues = values ?? {
-    initial_value: initial,
-    start_value: initial,
-    last_value: initial,
-    end_value: config.end_value ?? null,
-  };
+  return { initial_value: initial, start_value: initial, last_value: initial, end_value: config.end_value ?? null };
+}
+
+/** `{incremental.*}` values: the four run values through `convert` (skipped for null), plus the config's own fields. */
+function incrementalContext(config: IncrementalConfig, raw: IncrementalValues): Record<string, unknown> {
   const { convert, ...fields } = config;
   const conv = (v: JsonValue): JsonValue => (v === null || !convert ? v : convert(v));
   return {
@@ -220,26 +223,13 @@ function incrementalContext(config: IncrementalConfig, values: IncrementalValues
 function setIncrementalParam(
   query: Record<string, string | null>,
   name: string,
-  incremental: EffectiveIncremental | null,
-  which: 'start_value' | 'end_value',
-  base: Record<string, unknown>,
+  config: IncrementalConfig,
+  raw: JsonValue,
 ): void {
-  if (!incremental) return;
-  const raw = (base.incremental as Record<string, unknown> | undefined) ?? {};
-  const unconverted = rawValue(incremental, raw, which);
-  const value = incremental.config.convert ? incremental.config.convert(unconverted) : unconverted;
+  const value = config.convert ? config.convert(raw) : raw;
   if (value === null) delete query[name];
   else query[name] = pythonStr(value);
 }
-
-function rawValue(incremental: EffectiveIncremental, context: Record<string, unknown>, which: 'start_value' | 'end_value'): JsonValue {
-  // The context holds converted values; recover the raw one when no convert is configured,
-  // otherwise recompute from the unconverted run values stashed alongside.
-  const stash = context[RAW] as IncrementalValues | undefined;
-  return stash ? stash[which] : ((context[which] as JsonValue | undefined) ?? (which === 'end_value' ? (incremental.config.end_value ?? null) : null));
-}
-
-const RAW = Symbol('raw incremental values');
 
 function paramText(value: ParamValue, context: PlaceholderContext, onMissing: MissingPlaceholder): string | null {
   if (value === null) return null;
@@ -260,7 +250,7 @@ function mergeHeaders(
     for (const existing of Object.keys(headers)) {
       if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
     }
-    headers[name] = render(rawValue, context, onMissing);
+    headers[name] = typeof rawValue === 'string' ? render(rawValue, context, onMissing) : pythonStr(rawValue);
   }
   return headers;
 }

@@ -4,6 +4,7 @@
  * See shared/reference/dlt-rest-api.md §6.
  */
 import { compileJsonPath, formatJsonPath } from './json-path';
+import { describeShape } from './describe';
 import { isJsonObject } from './json-object';
 
 /**
@@ -96,13 +97,6 @@ function collectLists(object: Record<string, unknown>, path: string[], out: stri
     if (Array.isArray(value)) out.push([...path, key]);
     else if (isJsonObject(value) && path.length < MAX_OBJECT_DEPTH) collectLists(value, [...path, key], out);
   }
-}
-
-function describeShape(body: unknown): string {
-  if (!isJsonObject(body)) return `the body is ${Array.isArray(body) ? 'a list' : body === null ? 'null' : `a ${typeof body}`}`;
-  const keys = Object.keys(body);
-  const shown = keys.slice(0, 10).join(', ') + (keys.length > 10 ? ', …' : '');
-  return keys.length === 0 ? 'the body is an empty object' : `top-level keys: ${shown}`;
 }
 
 function kindOf(body: unknown, expression: string): string {

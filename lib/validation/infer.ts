@@ -189,12 +189,16 @@ function avroName(name: string): string {
 
 const LINE_WIDTH = 100;
 
-function pretty(value: unknown, indent: string): string {
+/** `lead` is what precedes the value on its line (indent and key), counted against the width. */
+function pretty(value: unknown, indent: string, lead = indent.length): string {
   const flat = inline(value);
-  if (indent.length + flat.length <= LINE_WIDTH || value === null || typeof value !== 'object') return flat;
+  if (lead + flat.length <= LINE_WIDTH || value === null || typeof value !== 'object') return flat;
   const inner = `${indent}  `;
   if (Array.isArray(value)) return `[\n${value.map((v) => inner + pretty(v, inner)).join(',\n')}\n${indent}]`;
-  const entries = Object.entries(value).map(([k, v]) => `${inner}${JSON.stringify(k)}: ${pretty(v, inner)}`);
+  const entries = Object.entries(value).map(([k, v]) => {
+    const key = `${JSON.stringify(k)}: `;
+    return `${inner}${key}${pretty(v, inner, inner.length + key.length)}`;
+  });
   return `{\n${entries.join(',\n')}\n${indent}}`;
 }
 

@@ -1,0 +1,427 @@
+/**
+ * `run`: extraction delivered to Kafka with state that never runs ahead of the data.
+ *
+ * Pages are prepared as they arrive (keys, validation, encoding, dead letters) and committed
+ * in batches: every transaction carries the data of one or more pages plus, for each resource
+ * touched, the state document after its last page in the batch. A resource's completion
+ * (cursor promotion, full-refresh tombstones) is a transaction of its own, after all its pages.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import type { Kafka } from 'kafkajs';
+import type { LoadedConfig } from './config/load';
+import type { JsonValue, PipelineConfig, ResolvedResource } from './config/types';
+import { ConfigError, InvalidRecordsError } from './errors';
+import { createSlots } from './extract/slots';
+import { createHttpClient } from './http/client';
+import { incrementalParamOf } from './http/endpoint-request';
+import { createIncrementalFilter } from './incremental/filter';
+import type { IncrementalState } from './incremental/types';
+import { compileKey } from './keying/primary-key';
+import type { Logger } from './observability/logger';
+import { extract, type PipelineEvent, type ResourcePlan } from './pipeline';
+import { createValueEncoder } from './sink/encode';
+import { createKafka, kafkaFailure } from './sink/kafka';
+import { preparePage, type PreparedPage, type ResourceSink } from './sink/prepare';
+import { createPublisher, type OutgoingMessage, type Publisher } from './sink/publish';
+import { readTopic } from './sink/read-topic';
+import { ensureTopics, type TopicSpec } from './sink/topics';
+import { advance, beginRun, canResume, complete, type ResourceState } from './state/checkpoint';
+import { loadStates, stateMessage, stateOf } from './state/store';
+import { loadSchemas, type CompiledSchema } from './validation/schemas';
+
+export interface RunOptions {
+  loaded: LoadedConfig;
+  /** `--resource`: only these (their parents are fetched to drive them). Empty = all selected. */
+  only: readonly string[];
+  fullRefresh: boolean;
+  dryRun: boolean;
+  logger: Logger;
+  signal: AbortSignal;
+  /** Called after each committed batch (progress display). */
+  onProgress?: (summaries: readonly ResourceSummary[]) => void;
+}
+
+export interface ResourceSummary {
+  resource: string;
+  topic: string;
+  pages: number;
+  records: number;
+  tombstones: number;
+  deadLettered: number;
+  resumed: boolean;
+  fullRefresh: boolean;
+  startedAt: number;
+  durationMs: number;
+}
+
+export interface RunResult {
+  runId: string;
+  summaries: ResourceSummary[];
+  /** True when a signal stopped the run after its last committed batch. */
+  interrupted: boolean;
+}
+
+/** Records per transaction before a batch is cut (several pages share one commit). */
+const BATCH_RECORDS = 5000;
+
+/** @example const result = await runPipeline({ loaded, only: [], fullRefresh: false, dryRun: false, logger, signal }) */
+export async function runPipeline(options: RunOptions): Promise<RunResult> {
+  const { pipeline } = options.loaded;
+  const runId = randomUUID();
+  const wanted = wantedResources(options.loaded.resources, options.only);
+  const sinks = buildSinks(pipeline, wanted, loadSchemaDir(pipeline, options.logger));
+  const log = options.logger.child({ run_id: runId });
+  log.info('run started', { pipeline: pipeline.pipeline_name, resources: wanted.map((r) => r.name), full_refresh: options.fullRefresh, dry_run: options.dryRun });
+
+  if (options.dryRun) return deliver(options, runId, wanted, sinks, null, new Map(), log);
+
+  const kafka = createKafka(pipeline.kafka, log);
+  const brokers = pipeline.kafka.brokers;
+  const admin = kafka.admin();
+  let publisher: Publisher | null = null;
+  try {
+    await admin.connect().catch((e: unknown) => Promise.reject(kafkaFailure(e, 'connecting to Kafka', brokers)));
+    await ensureTopics(admin, topicSpecs(pipeline, wanted, sinks)).catch((e: unknown) => Promise.reject(kafkaFailure(e, 'creating topics', brokers)));
+    // Fence before reading state: a zombie's open transaction would hold the state topic's end back.
+    publisher = await createPublisher(kafka, {
+      brokers,
+      transactional: pipeline.delivery.transactions ?? true,
+      transactionalId: pipeline.delivery.transactional_id ?? `rest2kafka-${pipeline.pipeline_name}`,
+      transactionTimeoutMs: pipeline.delivery.transaction_timeout_ms ?? 60000,
+      compression: pipeline.delivery.compression ?? 'none',
+    });
+    const stateTopic = pipeline.delivery.state_topic!;
+    const states = await loadStates(kafka, stateTopic, pipeline.pipeline_name).catch((e: unknown) => Promise.reject(kafkaFailure(e, `reading state topic ${stateTopic}`, brokers)));
+    const snapshot = async (topic: string) => Object.fromEntries((await admin.fetchTopicOffsets(topic)).map((p) => [String(p.partition), p.high]));
+    const io: KafkaIO = { kafka, publisher, stateTopic, states, snapshot };
+    return await deliver(options, runId, wanted, sinks, io, states, log);
+  } finally {
+    await publisher?.close();
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+interface KafkaIO {
+  kafka: Kafka;
+  publisher: Publisher;
+  stateTopic: string;
+  states: Map<string, ResourceState>;
+  snapshot(topic: string): Promise<Record<string, string>>;
+}
+
+interface Tracker {
+  resource: ResolvedResource;
+  sink: ResourceSink;
+  summary: ResourceSummary;
+  /** State after the last *prepared* page; committed with that page's batch. */
+  state: ResourceState;
+  persist: boolean;
+  snapshotTombstones: boolean;
+  done: boolean;
+}
+
+/** A page item carries the state *as of that page*: a batch never commits state for pages it does not hold. */
+type Item = { kind: 'page'; tracker: Tracker; prepared: PreparedPage; state: ResourceState } | { kind: 'done'; tracker: Tracker };
+
+async function deliver(
+  options: RunOptions,
+  runId: string,
+  wanted: ResolvedResource[],
+  sinks: Map<string, ResourceSink>,
+  io: KafkaIO | null,
+  states: Map<string, ResourceState>,
+  log: Logger,
+): Promise<RunResult> {
+  const { pipeline } = options.loaded;
+  const client = pipeline.source.client;
+  const now = new Date();
+  const trackers = new Map<string, Tracker>();
+  const plans = new Map<string, ResourcePlan>();
+  const hasChildren = new Set(options.loaded.resources.flatMap((r) => (r.parent ? [r.parent] : [])));
+
+  for (const resource of options.loaded.resources) {
+    const isWanted = wanted.includes(resource);
+    const fullRefresh = options.fullRefresh || resource.writeDisposition === 'replace';
+    const previous = stateOf(states, pipeline.pipeline_name, resource.name);
+    const fingerprint = configFingerprint(client.base_url, resource);
+    const resumable = isWanted && io !== null && resource.parent === null && !hasChildren.has(resource.name) && canResume(previous, fullRefresh, fingerprint);
+    const incremental = incrementalParamOf(resource);
+    const committed = fullRefresh ? null : (previous.incremental as unknown as IncrementalState | null);
+    const filter = incremental ? createIncrementalFilter(incremental.config, committed, resource.primaryKey, { resource: resource.name, dependent: resource.parent !== null }) : null;
+    const run = resumable ? previous.run! : null;
+    plans.set(resource.name, { incremental: filter, resume: run?.resume ? { request: run.resume, index: run.next_index } : undefined });
+    if (!isWanted) continue;
+    const sink = sinks.get(resource.name)!;
+    const snapshotTombstones = fullRefresh && resource.writeDisposition !== 'append' && io !== null;
+    const state = run
+      ? previous
+      : beginRun(previous.run ? { ...previous, run: null } : previous, {
+          id: runId,
+          now,
+          fullRefresh,
+          fingerprint,
+          startValue: (filter?.startValue ?? null) as JsonValue,
+          incremental: (filter && !filter.stateless ? filter.state() : null) as unknown as JsonValue,
+          snapshotOffsets: snapshotTombstones ? await io!.snapshot(sink.topic) : null,
+        });
+    if (run) log.info('resuming interrupted run', { resource: resource.name, from_page: run.next_index, interrupted_run: run.id });
+    trackers.set(resource.name, {
+      resource,
+      sink,
+      state,
+      persist: io !== null,
+      snapshotTombstones,
+      done: false,
+      summary: { resource: resource.name, topic: sink.topic, pages: 0, records: 0, tombstones: 0, deadLettered: 0, resumed: run !== null, fullRefresh, startedAt: Date.now(), durationMs: 0 },
+    });
+  }
+
+  const onInvalid = pipeline.delivery.on_invalid ?? 'dead_letter';
+  const pageConcurrency = client.page_concurrency ?? 4;
+  const slots = createSlots(pageConcurrency * (client.resource_concurrency ?? 2) + 2);
+  const http = createHttpClient({ timeoutMs: client.timeout_ms ?? 60000 });
+  const queue: Item[] = [];
+  let wake: (() => void) | null = null;
+  let finished = false;
+  let failure: unknown = null;
+  const signalWake = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+
+  const onEvent = (event: PipelineEvent) => {
+    const tracker = trackers.get(event.kind === 'page' ? event.page.resource : event.resource)!;
+    if (event.kind === 'done') {
+      queue.push({ kind: 'done', tracker });
+    } else {
+      const { page } = event;
+      const prepared = preparePage(tracker.sink, { index: page.index, url: page.url, records: page.records, fetchedAt: page.fetchedAt }, runId);
+      if (prepared.deadLettered > 0 && onInvalid === 'fail') {
+        throw new InvalidRecordsError(`resource "${page.resource}" page ${page.index}: ${prepared.deadLettered} invalid record(s); first: ${firstReason(prepared)}. Nothing from this page was published (delivery.on_invalid is "fail").`, { context: { resource: page.resource, page: page.index, url: page.url } });
+      }
+      tracker.state = advance(tracker.state, {
+        now: new Date(page.fetchedAt),
+        resume: page.next,
+        nextIndex: page.index + 1,
+        records: prepared.records + prepared.tombstones,
+        incremental: page.incremental,
+        deadLetteredKeys: prepared.deadLetteredKeys,
+      });
+      queue.push({ kind: 'page', tracker, prepared, state: tracker.state });
+    }
+    signalWake();
+  };
+
+  const subscription = extract({
+    client,
+    resources: options.loaded.resources,
+    wanted: new Set([...trackers.values()].filter((t) => !completionOnly(t)).map((t) => t.resource.name)),
+    http,
+    plans,
+    slots,
+    signal: options.signal,
+    onRetry: (resource, info) => log.warn('retrying request', { resource, attempt: info.attempt, delay_ms: info.delayMs, error: info.error }),
+  }).subscribe({
+    next: (event) => {
+      try {
+        onEvent(event);
+      } catch (error) {
+        failure = error;
+        signalWake();
+      }
+    },
+    error: (error: unknown) => {
+      failure = error;
+      signalWake();
+    },
+    complete: () => {
+      finished = true;
+      signalWake();
+    },
+  });
+  for (const t of trackers.values()) if (completionOnly(t)) queue.push({ kind: 'done', tracker: t });
+
+  const onAbort = () => signalWake();
+  options.signal.addEventListener('abort', onAbort);
+  let interrupted = false;
+  try {
+    for (;;) {
+      if (failure) throw failure;
+      if (options.signal.aborted) {
+        interrupted = true;
+        break;
+      }
+      if (queue.length === 0) {
+        if (finished) break;
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      const batch = takeBatch(queue);
+      if (batch[0].kind === 'done') await completeResource(batch[0].tracker, io, runId, log);
+      else await commitPages(batch as Extract<Item, { kind: 'page' }>[], io);
+      for (const item of batch) {
+        if (item.kind !== 'page') continue;
+        slots.release();
+        const s = item.tracker.summary;
+        s.pages += 1;
+        s.records += item.prepared.records;
+        s.tombstones += item.prepared.tombstones;
+        s.deadLettered += item.prepared.deadLettered;
+        s.durationMs = Date.now() - s.startedAt;
+      }
+      options.onProgress?.([...trackers.values()].map((t) => t.summary));
+    }
+  } finally {
+    options.signal.removeEventListener('abort', onAbort);
+    subscription.unsubscribe();
+    http.close();
+  }
+  const summaries = [...trackers.values()].map((t) => ({ ...t.summary, durationMs: t.done ? t.summary.durationMs : Date.now() - t.summary.startedAt }));
+  log.info(interrupted ? 'run interrupted after its last committed page' : 'run finished', { resources: summaries.length });
+  return { runId, summaries, interrupted };
+}
+
+/** A resumed run whose pages were all published: only its completion is left. */
+function completionOnly(t: Tracker): boolean {
+  return t.summary.resumed && t.state.run !== null && t.state.run.resume === null;
+}
+
+/** Pages up to the next completion (or the record budget); a completion always goes alone. */
+function takeBatch(queue: Item[]): Item[] {
+  if (queue[0].kind === 'done') return [queue.shift()!];
+  const batch: Item[] = [];
+  let records = 0;
+  while (queue.length > 0 && queue[0].kind === 'page' && (batch.length === 0 || records < BATCH_RECORDS)) {
+    const item = queue.shift() as Extract<Item, { kind: 'page' }>;
+    records += item.prepared.data.length + item.prepared.deadLetters.length;
+    batch.push(item);
+  }
+  return batch;
+}
+
+async function commitPages(batch: Extract<Item, { kind: 'page' }>[], io: KafkaIO | null): Promise<void> {
+  if (!io) return;
+  const data: OutgoingMessage[] = [];
+  const latest = new Map<string, ResourceState>();
+  for (const item of batch) {
+    for (const m of item.prepared.data) data.push(m);
+    for (const m of item.prepared.deadLetters) data.push(m);
+    if (item.tracker.persist) latest.set(item.tracker.resource.name, item.state);
+  }
+  await io.publisher.publish(data, [...latest.values()].map((s) => stateMessage(io.stateTopic, s)));
+}
+
+async function completeResource(tracker: Tracker, io: KafkaIO | null, runId: string, log: Logger): Promise<void> {
+  tracker.done = true;
+  tracker.summary.durationMs = Date.now() - tracker.summary.startedAt;
+  if (!io) return;
+  const run = tracker.state.run;
+  let tombstones: OutgoingMessage[] = [];
+  if (tracker.snapshotTombstones && run?.snapshot_offsets) {
+    const keys = await keysMissingFromSnapshot(io.kafka, tracker.sink.topic, run.snapshot_offsets, new Set(run.dead_lettered_keys));
+    tombstones = keys.map((key) => ({ topic: tracker.sink.topic, key, value: null, headers: { 'r2k-resource': tracker.resource.name, 'r2k-run-id': runId, 'r2k-reason': 'full-refresh' }, timestamp: String(Date.now()) }));
+    tracker.summary.tombstones += tombstones.length;
+    if (tombstones.length) log.info('full refresh: tombstoning keys the snapshot did not contain', { resource: tracker.resource.name, keys: tombstones.length });
+  }
+  tracker.state = complete(tracker.state, new Date());
+  await io.publisher.publish(tombstones, tracker.persist ? [stateMessage(io.stateTopic, tracker.state)] : []);
+  log.info('resource complete', { resource: tracker.resource.name, pages: tracker.summary.pages, records: tracker.summary.records, tombstones: tracker.summary.tombstones, dead_lettered: tracker.summary.deadLettered });
+}
+
+/**
+ * Keys that were live in the topic before the snapshot started and were not written by it:
+ * records the API no longer has. Offsets at or past `snapshot` were written by this snapshot.
+ */
+async function keysMissingFromSnapshot(kafka: Kafka, topic: string, snapshot: Record<string, string>, keep: ReadonlySet<string>): Promise<string[]> {
+  const before = new Map<string, boolean>(); // key → live (not tombstoned) before the snapshot
+  const seen = new Set<string>();
+  await readTopic(kafka, topic, (records) => {
+    for (const r of records) {
+      if (!r.key) continue;
+      const key = r.key.toString('utf8');
+      if (BigInt(r.offset) >= BigInt(snapshot[String(r.partition)] ?? '0')) seen.add(key);
+      else before.set(key, r.value !== null);
+    }
+  });
+  return [...before].filter(([key, live]) => live && !seen.has(key) && !keep.has(key)).map(([key]) => key);
+}
+
+function wantedResources(resources: readonly ResolvedResource[], only: readonly string[]): ResolvedResource[] {
+  const known = resources.map((r) => r.name);
+  for (const name of only) {
+    if (!known.includes(name)) throw new ConfigError(`--resource ${name}: no such resource; the config defines: ${known.join(', ')}`, { code: 'USAGE' });
+  }
+  return resources.filter((r) => (only.length ? only.includes(r.name) : r.selected) && r.writeDisposition !== 'skip');
+}
+
+function loadSchemaDir(pipeline: PipelineConfig, logger: Logger): Map<string, CompiledSchema> {
+  const dir = pipeline.delivery.schemas_dir;
+  if (!dir || !existsSync(dir)) {
+    logger.info('no schema directory; records are published without schema validation', { schemas_dir: dir });
+    return new Map();
+  }
+  return loadSchemas(dir);
+}
+
+/** The data topic of a resource: `topics.prefix` + `topics.name` with `{name}`/`{table_name}`. */
+export function topicName(pipeline: PipelineConfig, resource: ResolvedResource): string {
+  const template = pipeline.topics.name ?? '{table_name}';
+  return `${pipeline.topics.prefix ?? ''}${template.replace(/\{name\}/g, resource.name).replace(/\{table_name\}/g, resource.tableName)}`;
+}
+
+function buildSinks(pipeline: PipelineConfig, resources: readonly ResolvedResource[], schemas: Map<string, CompiledSchema>): Map<string, ResourceSink> {
+  const format = pipeline.delivery.value_format ?? 'json';
+  const sinks = new Map<string, ResourceSink>();
+  for (const resource of resources) {
+    const compacted = resource.writeDisposition !== 'append';
+    if (compacted && resource.primaryKey.length === 0) {
+      throw new ConfigError(`resource "${resource.name}" has write_disposition ${resource.writeDisposition} but no primary_key: a compacted topic needs a key per record. Set primary_key (or resource_defaults.primary_key), or use write_disposition append.`, { context: { resource: resource.name, path: 'primary_key' } });
+    }
+    const schema = schemas.get(resource.name) ?? null;
+    if (format === 'avro' && !schema) {
+      throw new ConfigError(`delivery.value_format is avro but resource "${resource.name}" has no schema ${resource.name}.avsc in ${pipeline.delivery.schemas_dir}. Write one with: rest2kafka schema --config FILE --resource ${resource.name}`, { context: { resource: resource.name } });
+    }
+    const hardDelete = Object.entries(resource.columns).find(([, hint]) => hint.hard_delete)?.[0] ?? null;
+    sinks.set(resource.name, {
+      resource: resource.name,
+      topic: topicName(pipeline, resource),
+      deadLetterTopic: pipeline.delivery.dead_letter_topic!,
+      keyOf: compileKey(resource.primaryKey),
+      requireKey: compacted,
+      hardDeleteColumn: hardDelete,
+      schema,
+      contract: resource.schemaContract,
+      encoder: createValueEncoder(format, schema ?? undefined),
+      valueFormat: format,
+    });
+  }
+  return sinks;
+}
+
+function topicSpecs(pipeline: PipelineConfig, resources: readonly ResolvedResource[], sinks: Map<string, ResourceSink>): TopicSpec[] {
+  const t = pipeline.topics;
+  const specs: TopicSpec[] = resources.map((r) => ({
+    topic: sinks.get(r.name)!.topic,
+    cleanupPolicy: r.writeDisposition === 'append' ? 'delete' : 'compact',
+    partitions: t.partitions ?? 1,
+    replicationFactor: t.replication_factor ?? 1,
+    configs: t.configs,
+    purpose: `resource ${r.name} (${r.writeDisposition})`,
+  }));
+  specs.push({ topic: pipeline.delivery.state_topic!, cleanupPolicy: 'compact', partitions: 1, replicationFactor: t.replication_factor ?? 1, purpose: 'pipeline state' });
+  specs.push({ topic: pipeline.delivery.dead_letter_topic!, cleanupPolicy: 'delete', partitions: 1, replicationFactor: t.replication_factor ?? 1, purpose: 'dead letters' });
+  return specs;
+}
+
+/** Changes to what a resource requests make an interrupted run's resume point meaningless. */
+function configFingerprint(baseUrl: string, resource: ResolvedResource): string {
+  return createHash('sha256').update(JSON.stringify({ baseUrl, endpoint: resource.endpoint, steps: resource.processingSteps.length })).digest('hex').slice(0, 16);
+}
+
+function firstReason(page: PreparedPage): string {
+  const first = page.deadLetters[0]?.value;
+  return first ? (JSON.parse(first.toString('utf8')) as { reason: string }).reason : 'unknown';
+}
+

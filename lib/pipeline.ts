@@ -1,0 +1,100 @@
+/**
+ * Wires the extraction stages into one Observable per resource, merged: config → auth →
+ * http → pagination → selection → processing → incremental. Parents and their dependent
+ * resources form one family that shares the parent's page stream. No I/O of its own: the
+ * HTTP client, back-pressure slots and the per-resource run plans are handed in.
+ */
+import { defer, endWith, from, ignoreElements, map, merge, mergeAll, Observable, share, tap } from 'rxjs';
+import { createAuth } from './auth/index';
+import type { ClientConfig, ResolvedResource } from './config/types';
+import { createPageFetcher } from './extract/fetch-page';
+import { resourcePages, type ExtractedPage, type ResourceRun } from './extract/resource-pages';
+import type { Slots } from './extract/slots';
+import type { HttpClient } from './http/client';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './http/retry';
+import type { IncrementalFilter } from './incremental/filter';
+import type { PageRequest } from './http/request';
+
+export type PipelineEvent = { kind: 'page'; page: ExtractedPage } | { kind: 'done'; resource: string };
+
+/** What one resource needs for this run besides its config. */
+export interface ResourcePlan {
+  incremental: IncrementalFilter | null;
+  resume?: { request: PageRequest; index: number };
+}
+
+export interface ExtractOptions {
+  client: ClientConfig;
+  resources: readonly ResolvedResource[];
+  /** Resources whose pages are emitted; their ancestors are fetched to drive them. */
+  wanted: ReadonlySet<string>;
+  http: HttpClient;
+  plans: ReadonlyMap<string, ResourcePlan>;
+  slots?: Slots;
+  signal?: AbortSignal;
+  maxPages?: number;
+  onResponse?: (resource: string, status: number) => void;
+  onRetry?: (resource: string, info: { attempt: number; delayMs: number; error: unknown }) => void;
+}
+
+/**
+ * Every wanted resource's pages, followed by a `done` event per resource once its last page
+ * has been emitted. Independent families run `client.resource_concurrency` at a time.
+ */
+export function extract(options: ExtractOptions): Observable<PipelineEvent> {
+  const byName = new Map(options.resources.map((r) => [r.name, r]));
+  const children = new Map<string, ResolvedResource[]>();
+  for (const r of options.resources) if (r.parent) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
+  const needed = new Set<string>();
+  for (const name of options.wanted) for (let r = byName.get(name); r; r = r.parent ? byName.get(r.parent) : undefined) needed.add(r.name);
+
+  const families = options.resources
+    .filter((r) => r.parent === null && needed.has(r.name))
+    .map((root) => defer(() => family(root, undefined)));
+  return from(families).pipe(mergeAll(options.client.resource_concurrency ?? 2));
+
+  function family(resource: ResolvedResource, parentPages: Observable<ExtractedPage> | undefined): Observable<PipelineEvent> {
+    const pages = resourcePages(run(resource), parentPages).pipe(share());
+    const own: Observable<PipelineEvent> = options.wanted.has(resource.name)
+      ? pages.pipe(map((page): PipelineEvent => ({ kind: 'page', page })), endWith<PipelineEvent>({ kind: 'done', resource: resource.name }))
+      : // Fetched only to drive its children: nobody publishes these pages, so free their slots here.
+        pages.pipe(tap(() => options.slots?.release()), ignoreElements());
+    const kids = (children.get(resource.name) ?? []).filter((c) => needed.has(c.name)).map((c) => family(c, pages));
+    // merge subscribes to all of them synchronously, before the first (asynchronous) page
+    // arrives, so no subscriber of the shared parent stream misses a page.
+    return merge(own, ...kids);
+  }
+
+  function run(resource: ResolvedResource): ResourceRun {
+    const plan = options.plans.get(resource.name) ?? { incremental: null };
+    const authConfig = resource.endpoint.auth === undefined ? options.client.auth : resource.endpoint.auth;
+    const auth = createAuth(authConfig ?? null, { send: options.http.send });
+    const retry: RetryPolicy = {
+      maxRetries: options.client.max_retries ?? DEFAULT_RETRY_POLICY.maxRetries,
+      backoffFactor: options.client.backoff_factor ?? DEFAULT_RETRY_POLICY.backoffFactor,
+      maxDelayMs: options.client.max_retry_delay_ms ?? DEFAULT_RETRY_POLICY.maxDelayMs,
+      onRetry: (info) => options.onRetry?.(resource.name, info),
+    };
+    return {
+      resource,
+      client: options.client,
+      incremental: plan.incremental,
+      resume: plan.resume,
+      maxPages: options.maxPages,
+      pageConcurrency: resource.parent ? 1 : (options.client.page_concurrency ?? 4),
+      fetcher: () =>
+        createPageFetcher({
+          resource: resource.name,
+          client: options.http,
+          auth,
+          retry,
+          retryStatuses: options.client.retry_statuses ?? [429, 500, 502, 503, 504],
+          responseActions: resource.endpoint.response_actions,
+          dataSelector: resource.endpoint.data_selector,
+          slots: options.slots,
+          signal: options.signal,
+          onResponse: (status) => options.onResponse?.(resource.name, status),
+        }),
+    };
+  }
+}

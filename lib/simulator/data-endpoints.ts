@@ -1,0 +1,119 @@
+/**
+ * `GET /v1/incidents` and `GET /v1/services`: authentication, the rate limit, validation,
+ * then the fault (if any) decided for this data request, then the page.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FaultAction } from './faults';
+import { parseListQuery } from './query';
+import type { RateDecision } from './rate-limit';
+import { JSON_TYPE, send, sendError, type Headers } from './respond';
+import type { Simulator } from './simulator';
+import type { ResourceName } from './types';
+
+const ROUTES: Readonly<Record<string, ResourceName>> = { '/v1/incidents': 'incidents', '/v1/services': 'services' };
+
+const HTML_ERROR_PAGE =
+  '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1>' +
+  '<p>The upstream server returned an invalid response.</p><hr><p>nginx</p></body></html>';
+
+// Valid JSON, right envelope keys, wrong types everywhere: what a schema-less client accepts blindly.
+const WRONG_TYPES_BODY = JSON.stringify({
+  data: [{ id: 12345, title: null, status: 7, urgency: ['high'], created_at: 'yesterday', updated_at: 1704067200, assignees: 'nobody' }],
+  total: '1',
+  offset: null,
+  limit: '100',
+});
+
+function rateHeaders(decision: RateDecision | null): Headers {
+  if (!decision) return {};
+  return { 'ratelimit-limit': decision.limit, 'ratelimit-remaining': decision.remaining, 'ratelimit-reset': decision.reset };
+}
+
+function retryAfterHeader(seconds: number | null, format: 'seconds' | 'http-date', now: number): Headers {
+  if (seconds === null) return {};
+  return { 'retry-after': format === 'http-date' ? new Date(now + seconds * 1000).toUTCString() : seconds };
+}
+
+export function handleData(sim: Simulator, req: IncomingMessage, res: ServerResponse, path: string, search: string): void {
+  const resource = ROUTES[path];
+  const record = (outcome: number | 'reset') => sim.stats.outcome(path, outcome);
+  if (!resource) {
+    record(404);
+    return sendError(res, 404, 'not_found', `no endpoint ${path}; known: ${Object.keys(ROUTES).join(', ')}`);
+  }
+  if (req.method !== 'GET') {
+    record(405);
+    return sendError(res, 405, 'method_not_allowed', `${req.method} is not allowed on ${path}`, { allow: 'GET' });
+  }
+  const params = new URLSearchParams(search);
+  if (params.get('api_key') !== sim.options.apiKey) {
+    record(401);
+    return sendError(res, 401, 'unauthorized', 'missing or invalid api_key');
+  }
+  const decision = sim.takeToken();
+  const headers = rateHeaders(decision);
+  if (decision && !decision.allowed) {
+    record(429);
+    return sendError(res, 429, 'rate_limited', 'rate limit exceeded', { ...headers, 'retry-after': Math.max(1, decision.reset) });
+  }
+  const parsed = parseListQuery(params);
+  if (!parsed.ok) {
+    record(400);
+    return sendError(res, 400, 'invalid_parameter', parsed.problem.message, headers, { parameter: parsed.problem.parameter });
+  }
+  const { k, action, latencyMs } = sim.nextDataRequest();
+  headers['x-request-id'] = `sim-${k}`;
+  const respond = () => {
+    // The client may have gone away during the latency.
+    if (res.destroyed) return;
+    if (!action) {
+      send(res, 200, sim.page(resource, parsed.query), headers);
+      return record(200);
+    }
+    sim.stats.fault(action.kind);
+    record(fault(res, action, headers, () => sim.page(resource, parsed.query)));
+  };
+  if (latencyMs > 0) {
+    sim.stats.fault('latency');
+    setTimeout(respond, latencyMs);
+  } else {
+    respond();
+  }
+}
+
+/** Answers with the fault; returns the outcome to count. */
+function fault(res: ServerResponse, action: FaultAction, headers: Headers, page: () => string): number | 'reset' {
+  switch (action.kind) {
+    case 'reset':
+      // An RST, not a FIN: clients see ECONNRESET, as when a load balancer drops a connection.
+      res.socket?.resetAndDestroy();
+      return 'reset';
+    case 'status':
+      sendError(res, action.status, 'server_error', `simulated ${action.status}`, headers);
+      return action.status;
+    case 'rate-limit':
+      sendError(res, 429, 'rate_limited', 'rate limit exceeded', {
+        ...headers,
+        ...retryAfterHeader(action.retryAfter === undefined ? 1 : action.retryAfter, action.retryAfterFormat ?? 'seconds', Date.now()),
+      });
+      return 429;
+    case 'malformed':
+      // A trailing comma: every byte arrives, yet no JSON parser accepts it.
+      send(res, 200, `${page().slice(0, -1)},}`, headers);
+      return 200;
+    case 'truncated': {
+      const body = Buffer.from(page());
+      res.writeHead(200, { 'content-type': JSON_TYPE, 'content-length': body.length, ...headers });
+      res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.destroy());
+      return 200;
+    }
+    case 'body':
+      if ('preset' in action) {
+        if (action.preset === 'html') send(res, 200, HTML_ERROR_PAGE, headers, 'text/html; charset=utf-8');
+        else send(res, 200, action.preset === 'empty' ? '' : WRONG_TYPES_BODY, headers);
+        return 200;
+      }
+      send(res, action.status, action.body, headers, action.contentType);
+      return action.status;
+  }
+}

@@ -1,0 +1,26 @@
+/** Writing responses: realistic headers, and the error body every endpoint shares. */
+import type { ServerResponse } from 'node:http';
+
+export const JSON_TYPE = 'application/json; charset=utf-8';
+
+export type Headers = Record<string, string | number>;
+
+/** Sends `body` with `content-length` and `cache-control` set, as a real API does. */
+export function send(res: ServerResponse, status: number, body: string, headers: Headers = {}, contentType = JSON_TYPE): void {
+  res.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(body);
+}
+
+/** `{"error": {"code", "message"}}` plus any extra fields (such as `parameter`). */
+export function errorBody(code: string, message: string, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ error: { code, message, ...extra } });
+}
+
+export function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Headers = {}, extra: Record<string, unknown> = {}): void {
+  send(res, status, errorBody(code, message, extra), headers);
+}

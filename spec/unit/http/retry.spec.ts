@@ -1,0 +1,167 @@
+import { Observable, catchError, concatMap, defer, from, map, of, throwError } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { AuthError, HttpStatusError, NetworkError, RetriesExhaustedError } from '../../../lib/errors';
+import { retryAfterMs, retryWithBackoff, type RetryInfo, type RetryPolicy } from '../../../lib/http/retry';
+
+const POLICY: RetryPolicy = { maxRetries: 3, backoffFactor: 2, maxDelayMs: 300_000 };
+
+const network = (n = 1): NetworkError => new NetworkError(`GET https://x/a?api_key=*** failed: connection refused (#${n})`);
+const status = (code: number, retryAfter: string | null = null): HttpStatusError =>
+  new HttpStatusError(`${code} Server Error`, code, retryAfter);
+
+/** A page fetch that fails with `failures[i]` on its i-th subscription, then emits `value`. */
+function flakyFetch<T>(failures: unknown[], value: T): { fetch: Observable<T>; subscriptions: () => number } {
+  let count = 0;
+  const fetch = defer(() => {
+    const failure = failures[count++];
+    return failure === undefined ? of(value) : throwError(() => failure);
+  });
+  return { fetch, subscriptions: () => count };
+}
+
+/** Errors as values, so marbles can assert exactly what arrived and when. */
+const outcome = (error: unknown): Observable<string> =>
+  of(
+    error instanceof RetriesExhaustedError
+      ? `exhausted(${error.attempts}): ${error.message}`
+      : `passed through: ${(error as Error).message}`,
+  );
+
+let scheduler: TestScheduler;
+beforeEach(() => {
+  scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+});
+
+describe('retryWithBackoff: wait times in virtual time', () => {
+  it.each<[string, unknown[], Partial<RetryPolicy>, string]>([
+    ['exponential 2, 4, 8 s with factor 2', [network(1), network(2), network(3)], {}, '14000ms (a|)'],
+    ['exponential 1, 2 s with factor 1', [network(1), network(2)], { backoffFactor: 1 }, '3000ms (a|)'],
+    ['exponential capped by maxDelayMs', [network(1), network(2), network(3)], { maxDelayMs: 3000 }, '8000ms (a|)'],
+    ['Retry-After seconds replace the exponential wait', [status(503, '5')], {}, '5000ms (a|)'],
+    ['Retry-After as an HTTP date (date − now)', [status(429, 'Thu, 01 Jan 1970 00:00:07 GMT')], {}, '7000ms (a|)'],
+    ['Retry-After clamped to maxDelayMs', [status(429, '100000')], { maxDelayMs: 60_000 }, '60000ms (a|)'],
+    ['Retry-After: 0 is no hint → exponential', [status(429, '0')], {}, '2000ms (a|)'],
+    ['a past Retry-After date is no hint → exponential', [status(429, 'Thu, 01 Jan 1970 00:00:00 GMT')], {}, '2000ms (a|)'],
+    ['an unparsable Retry-After → exponential', [status(503, '1.5')], {}, '2000ms (a|)'],
+    ['Retry-After read through the cause chain', [new Error('wrapped', { cause: status(503, '3') })], {}, '3000ms (a|)'],
+    ['mixed: hint, then exponential for the second retry', [status(503, '1'), network()], {}, '5000ms (a|)'],
+  ])('%s', (_name, failures, policy, expected) => {
+    scheduler.run(({ expectObservable }) => {
+      const { fetch } = flakyFetch(failures.map((f) => (f instanceof Error && f.message === 'wrapped' ? Object.assign(f, { retriable: true }) : f)), 'a');
+      expectObservable(fetch.pipe(retryWithBackoff({ ...POLICY, ...policy }, scheduler))).toBe(expected);
+    });
+  });
+
+  it('reports each retry with the attempt that failed and the wait', () => {
+    const seen: Omit<RetryInfo, 'error'>[] = [];
+    scheduler.run(({ expectObservable }) => {
+      const { fetch } = flakyFetch([network(1), status(429, '30'), network(3)], 'a');
+      const policy: RetryPolicy = { ...POLICY, onRetry: ({ attempt, delayMs }) => seen.push({ attempt, delayMs }) };
+      expectObservable(fetch.pipe(retryWithBackoff(policy, scheduler))).toBe('40000ms (a|)');
+    });
+    expect(seen).toEqual([
+      { attempt: 1, delayMs: 2000 },
+      { attempt: 2, delayMs: 30_000 },
+      { attempt: 3, delayMs: 8000 },
+    ]);
+  });
+});
+
+describe('retryWithBackoff: what is retried', () => {
+  it.each<[string, unknown]>([
+    ['404', status(404)],
+    ['401 AuthError', new AuthError('401 Unauthorized')],
+    ['a programmer error', new TypeError('cannot read properties of undefined')],
+    ['a retriable-looking message on a plain error', new Error('503 Service Unavailable, ECONNRESET')],
+  ])('%s passes through at once, unwrapped, after one attempt', (_name, error) => {
+    const { fetch, subscriptions } = flakyFetch([error], 'a');
+    scheduler.run(({ expectObservable }) => {
+      expectObservable(fetch.pipe(retryWithBackoff<string>(POLICY, scheduler), catchError(outcome))).toBe('(x|)', {
+        x: `passed through: ${(error as Error).message}`,
+      });
+    });
+    expect(subscriptions()).toBe(1);
+  });
+
+  it('succeeds after k failures, subscribing k + 1 times', () => {
+    const { fetch, subscriptions } = flakyFetch([network(1), network(2)], 'a');
+    scheduler.run(({ expectObservable }) => {
+      expectObservable(fetch.pipe(retryWithBackoff(POLICY, scheduler))).toBe('6000ms (a|)');
+    });
+    expect(subscriptions()).toBe(3);
+  });
+
+  it('gives up after maxRetries with RetriesExhaustedError: attempts, elapsed time, last error as cause', () => {
+    const failures = [network(1), network(2), network(3), network(4), network(5)];
+    const { fetch, subscriptions } = flakyFetch(failures, 'a');
+    let caught: unknown;
+    scheduler.run(({ expectObservable }) => {
+      const result = fetch.pipe(
+        retryWithBackoff<string>(POLICY, scheduler),
+        catchError((error: unknown) => {
+          caught = error;
+          return outcome(error);
+        }),
+      );
+      expectObservable(result).toBe('14000ms (x|)', {
+        x: 'exhausted(4): gave up after 4 attempts over 14.0 s; the last failed with: GET https://x/a?api_key=*** failed: connection refused (#4)',
+      });
+    });
+    expect(subscriptions()).toBe(4);
+    expect((caught as RetriesExhaustedError).cause).toBe(failures[3]);
+    expect((caught as RetriesExhaustedError).retriable).toBe(false);
+  });
+
+  it('with maxRetries 0 gives up after the first attempt', () => {
+    const { fetch, subscriptions } = flakyFetch([network(1)], 'a');
+    scheduler.run(({ expectObservable }) => {
+      expectObservable(fetch.pipe(retryWithBackoff<string>({ ...POLICY, maxRetries: 0 }, scheduler), catchError(outcome))).toBe('(x|)', {
+        x: 'exhausted(1): gave up after 1 attempt over 0.0 s; the last failed with: GET https://x/a?api_key=*** failed: connection refused (#1)',
+      });
+    });
+    expect(subscriptions()).toBe(1);
+  });
+
+  it('a failure on page 2 repeats page 2 only, not the pages before it', () => {
+    const fetches = new Map([
+      [1, flakyFetch([], 'p1')],
+      [2, flakyFetch([status(503), status(502)], 'p2')],
+      [3, flakyFetch([], 'p3')],
+    ]);
+    let pageListSubscriptions = 0;
+    scheduler.run(({ expectObservable }) => {
+      const pages = defer(() => {
+        pageListSubscriptions++;
+        return from([1, 2, 3]);
+      });
+      const records = pages.pipe(
+        concatMap((page) => fetches.get(page)!.fetch.pipe(retryWithBackoff<string>(POLICY, scheduler))),
+        map((p) => p.toUpperCase()),
+      );
+      expectObservable(records).toBe('a 5999ms (bc|)', { a: 'P1', b: 'P2', c: 'P3' });
+    });
+    expect(pageListSubscriptions).toBe(1);
+    expect([1, 2, 3].map((page) => fetches.get(page)!.subscriptions())).toEqual([1, 3, 1]);
+  });
+});
+
+describe('retryAfterMs', () => {
+  const NOW = Date.parse('2024-05-01T12:00:00Z');
+  it.each<[string | null, number | null]>([
+    [null, null],
+    ['120', 120_000],
+    [' 3 ', 3000],
+    ['0', null],
+    ['1.5', null],
+    ['-5', null],
+    ['soon', null],
+    ['2024-05-01T12:00:10Z', null],
+    ['Wed, 01 May 2024 12:00:10 GMT', 10_000],
+    ['Wednesday, 01-May-24 12:00:10 GMT', 10_000],
+    ['Wed May  1 12:00:10 2024', null],
+    ['Wed, 01 May 2024 11:59:00 GMT', null],
+    ['Wed, 01 May 2024 12:00:00 GMT', null],
+  ])('%j → %j', (value, expected) => {
+    expect(retryAfterMs(value, NOW)).toBe(expected);
+  });
+});
