@@ -1,4 +1,9 @@
+import { checkCommand } from './check';
+import { previewCommand } from './preview';
+import { replayCommand } from './replay';
+import { runCommand } from './run';
+import { simulatorCommand } from './simulator';
 import type { Command } from './types';
 
 /** Every sub-command, in the order `--help` lists them. */
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [runCommand, previewCommand, checkCommand, replayCommand, simulatorCommand];

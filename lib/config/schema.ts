@@ -110,8 +110,8 @@ const endpointObject = object('an endpoint object', {
   auth,
 }, { check: checkEndpoint, checkNeeds: ['json', 'data', 'params'] });
 
-/** A string is shorthand for `{ path }`. */
-const endpoint: Spec = byType({ string: map(str(), (path: string) => ({ path })), object: endpointObject }, 'a path or an endpoint object');
+/** A string is shorthand for `{ path }` (kept as written; `defaults.ts` expands it). */
+const endpoint: Spec = byType({ string: str(), object: endpointObject }, 'a path or an endpoint object');
 
 // ---------------------------------------------------------------- resource
 

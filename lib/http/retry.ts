@@ -76,7 +76,8 @@ export function retryAfterMs(value: string | null, nowMs: number): number | null
   const trimmed = value.trim();
   let ms: number;
   if (/^\d+$/.test(trimmed)) ms = Number(trimmed) * 1000;
-  else if (HTTP_DATE.test(trimmed)) ms = Date.parse(trimmed) - nowMs;
+  // asctime dates carry no zone but are GMT; Date.parse would read them as local time.
+  else if (HTTP_DATE.test(trimmed)) ms = Date.parse(/GMT$/.test(trimmed) ? trimmed : `${trimmed} GMT`) - nowMs;
   else return null;
   return Number.isFinite(ms) && ms > 0 ? ms : null;
 }

@@ -1,4 +1,5 @@
 /** dlt's `header_cursor` paginator: the next cursor is a response header. */
+import { ConfigError } from '../errors';
 import type { HeaderCursorPaginatorConfig } from '../config/types';
 import type { Paginator } from './types';
 import { writeTarget } from './target';
@@ -13,6 +14,7 @@ import { writeTarget } from './target';
 export function headerCursorPaginator(config: HeaderCursorPaginatorConfig): Paginator {
   const header = (config.cursor_key ?? 'next').toLowerCase();
   const target = { param: config.cursor_param ?? 'cursor' };
+  if (header === '' || target.param === '') throw new ConfigError('paginator: cursor_key and cursor_param must not be empty');
   return {
     type: 'header_cursor',
     first: (request) => request,

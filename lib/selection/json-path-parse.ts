@@ -223,8 +223,10 @@ class Parser {
 
   unexpected(expected?: string): never {
     const ch = this.peek();
+    const ahead = this.src.slice(this.pos).trimStart();
     if (ch === '`') this.unsupported('jsonpath-ng named operators (`this`, `parent`)');
-    if (ch === '|') this.unsupported('path unions "a | b"');
+    if (ahead.startsWith('|')) this.unsupported('path unions "a | b"');
+    if (/^(where|wherenot)\s/.test(ahead)) this.unsupported('"where" clauses');
     if (ch === '(') this.unsupported('function calls and script expressions');
     const found = ch === '' ? 'the end' : JSON.stringify(ch);
     const wanted = expected ? `expected ${expected}, found ${found}` : `unexpected ${found}`;

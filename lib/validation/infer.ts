@@ -192,7 +192,8 @@ const LINE_WIDTH = 100;
 /** `lead` is what precedes the value on its line (indent and key), counted against the width. */
 function pretty(value: unknown, indent: string, lead = indent.length): string {
   const flat = inline(value);
-  if (lead + flat.length <= LINE_WIDTH || value === null || typeof value !== 'object') return flat;
+  // +1 for a trailing comma.
+  if (lead + flat.length + 1 <= LINE_WIDTH || value === null || typeof value !== 'object') return flat;
   const inner = `${indent}  `;
   if (Array.isArray(value)) return `[\n${value.map((v) => inner + pretty(v, inner)).join(',\n')}\n${indent}]`;
   const entries = Object.entries(value).map(([k, v]) => {

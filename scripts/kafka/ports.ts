@@ -1,19 +1,29 @@
 import net from 'node:net';
 
-function listenOnce(port: number): Promise<number> {
+function listen(port: number): Promise<net.Server> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => {
-      const { port: bound } = server.address() as net.AddressInfo;
-      server.close(() => resolve(bound));
-    });
+    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => resolve(server));
   });
 }
 
-/** A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it). */
-export function freePort(): Promise<number> {
-  return listenOnce(0);
+function close(server: net.Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * `count` distinct TCP ports on 127.0.0.1 that were free a moment ago (the OS picks them; all
+ * are held open together so none is handed out twice).
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    for (let i = 0; i < count; i++) servers.push(await listen(0));
+    return servers.map((s) => (s.address() as net.AddressInfo).port);
+  } finally {
+    await Promise.all(servers.map(close));
+  }
 }
 
 /**
@@ -23,7 +33,7 @@ export function freePort(): Promise<number> {
  */
 export async function assertPortFree(port: number, what: string): Promise<void> {
   try {
-    await listenOnce(port);
+    await close(await listen(port));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new Error(`${what} port 127.0.0.1:${port} is not available (${code ?? String(error)}); choose another one`);

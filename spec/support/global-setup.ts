@@ -8,7 +8,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { RunningBroker, startBroker } from '../../scripts/kafka/broker';
-import { freePort } from '../../scripts/kafka/ports';
+import { freePorts } from '../../scripts/kafka/ports';
 
 /** What globalSetup started, for globalTeardown (same process, separately loaded module). */
 export interface StartedTestBroker {
@@ -27,21 +27,13 @@ export function takeStartedTestBroker(): StartedTestBroker | undefined {
   return started;
 }
 
-async function twoFreePorts(): Promise<[number, number]> {
-  const port = await freePort();
-  for (;;) {
-    const controllerPort = await freePort();
-    if (controllerPort !== port) return [port, controllerPort];
-  }
-}
-
 export default async function globalSetup(): Promise<void> {
   if (process.env.KAFKA_BROKERS) {
     console.log(`\nIntegration tests use the broker(s) in KAFKA_BROKERS: ${process.env.KAFKA_BROKERS}`);
     return;
   }
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'rest2kafka-it-'));
-  const [port, controllerPort] = await twoFreePorts();
+  const [port, controllerPort] = await freePorts(2);
   const broker = await startBroker({ workDir, port, controllerPort, log: (line) => console.log(line) });
   // globalTeardown does not run when jest itself dies; the JVM must not outlive it then either.
   const killOnExit = (): void => {

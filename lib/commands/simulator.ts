@@ -1,0 +1,154 @@
+/** `rest2kafka simulator`: runs the incident-management API simulator until interrupted. */
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../errors';
+import { DEFAULT_OPTIONS, startSimulator, type FaultAction, type FaultConfig, type SimulatorOptions } from '../simulator';
+import { parseFaultConfig } from '../simulator/fault-config';
+import type { Command } from './types';
+
+const FAULT_KINDS: Readonly<Record<string, FaultAction>> = {
+  '429': { kind: 'rate-limit' },
+  '500': { kind: 'status', status: 500 },
+  '502': { kind: 'status', status: 502 },
+  '503': { kind: 'status', status: 503 },
+  '504': { kind: 'status', status: 504 },
+  reset: { kind: 'reset' },
+  malformed: { kind: 'malformed' },
+  truncated: { kind: 'truncated' },
+  html: { kind: 'body', preset: 'html' },
+  empty: { kind: 'body', preset: 'empty' },
+  'wrong-types': { kind: 'body', preset: 'wrong-types' },
+};
+
+const help = `Usage: rest2kafka simulator [options]
+
+Runs the incident-management API simulator: GET /v1/incidents and /v1/services
+(api_key in the query; offset/limit paging, max 100; updated_since; sort=created_at|updated_at)
+and the control endpoints under /_sim/ (info, update, delete, insert, reset, faults, stats,
+snapshot/<resource>). Stops on Ctrl-C (SIGINT) or SIGTERM.
+
+Options:
+  --host <host>                 interface to listen on (default ${DEFAULT_OPTIONS.host})
+  --port <n>                    port; 0 picks a free one (default ${DEFAULT_OPTIONS.port})
+  --api-key <key>               the api_key clients must send (default: $SIMULATOR_API_KEY, else ${DEFAULT_OPTIONS.apiKey})
+  --seed <n>                    dataset and fault seed (default ${DEFAULT_OPTIONS.seed})
+  --incidents <n>               base incident count (default ${DEFAULT_OPTIONS.incidents}; millions are fine)
+  --services <n>                base service count (default ${DEFAULT_OPTIONS.services})
+  --page-ties <n>               consecutive records sharing one updated_at (default ${DEFAULT_OPTIONS.pageTies})
+  --latency-ms <ms|min-max>     delay every data response, fixed or uniformly random (e.g. 50 or 10-200)
+  --rate-limit-per-minute <n>   enforce a token bucket and send ratelimit-* headers (e.g. 960)
+  --rate-limit-burst <n>        bucket size (default: 10 seconds' worth of requests)
+  --fault <kind>:<rate>         inject a fault into that fraction of data requests; repeatable.
+                                kinds: ${Object.keys(FAULT_KINDS).join(', ')}
+  --faults <json>               a whole fault config (latency, rules, script), as PUT /_sim/faults takes
+  -h, --help                    show this help
+
+Examples:
+  rest2kafka simulator --port 8080
+  rest2kafka simulator --incidents 1000000 --latency-ms 50 --rate-limit-per-minute 960
+  rest2kafka simulator --fault 503:0.05 --fault reset:0.01 --seed 7
+
+Exit codes:
+  0    stopped by a signal
+  2    invalid option, or the port is in use
+`;
+
+function integerFlag(name: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) throw new ConfigError(`--${name}: expected an integer ≥ ${min}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function latencyFlag(value: string | undefined): FaultConfig['latency'] {
+  if (value === undefined) return undefined;
+  const match = /^(\d+)(?:-(\d+))?$/.exec(value);
+  const minMs = Number(match?.[1]);
+  const maxMs = match?.[2] === undefined ? minMs : Number(match[2]);
+  if (!match || maxMs < minMs) throw new ConfigError(`--latency-ms: expected <ms> or <min>-<max> (min ≤ max), got ${JSON.stringify(value)}`);
+  return { minMs, maxMs };
+}
+
+function faultFlag(value: string): { action: FaultAction; rate: number } {
+  const at = value.lastIndexOf(':');
+  const action = FAULT_KINDS[value.slice(0, at)];
+  const rate = Number(value.slice(at + 1));
+  if (at < 0 || !action || !(rate >= 0 && rate <= 1)) {
+    throw new ConfigError(`--fault: expected <kind>:<rate> with rate from 0 to 1 and kind one of ${Object.keys(FAULT_KINDS).join(', ')}; got ${JSON.stringify(value)}`);
+  }
+  return { action, rate };
+}
+
+function faultsJson(value: string | undefined): FaultConfig {
+  if (value === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new ConfigError('--faults: not valid JSON', { cause: error });
+  }
+  return parseFaultConfig(parsed, '--faults');
+}
+
+/** The simulator options that `argv` and `env` ask for (throws {@link ConfigError}). */
+export function simulatorOptionsFromArgs(argv: string[], env: NodeJS.ProcessEnv): Partial<SimulatorOptions> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'api-key': { type: 'string' },
+        seed: { type: 'string' },
+        incidents: { type: 'string' },
+        services: { type: 'string' },
+        'page-ties': { type: 'string' },
+        'latency-ms': { type: 'string' },
+        'rate-limit-per-minute': { type: 'string' },
+        'rate-limit-burst': { type: 'string' },
+        fault: { type: 'string', multiple: true },
+        faults: { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}. See rest2kafka simulator --help.`, { cause: error });
+  }
+  const faults = faultsJson(values.faults);
+  const latency = latencyFlag(values['latency-ms']);
+  if (latency) faults.latency = latency;
+  const rules = (values.fault ?? []).map(faultFlag);
+  if (rules.length > 0) faults.rules = [...(faults.rules ?? []), ...rules];
+  const perMinute = integerFlag('rate-limit-per-minute', values['rate-limit-per-minute'], 1);
+  const burst = integerFlag('rate-limit-burst', values['rate-limit-burst'], 1);
+  if (burst !== undefined && perMinute === undefined) throw new ConfigError('--rate-limit-burst needs --rate-limit-per-minute');
+  const options: Partial<SimulatorOptions> = {
+    host: values.host,
+    port: integerFlag('port', values.port, 0),
+    apiKey: values['api-key'] ?? (env.SIMULATOR_API_KEY || undefined),
+    seed: integerFlag('seed', values.seed, 0),
+    incidents: integerFlag('incidents', values.incidents, 0),
+    services: integerFlag('services', values.services, 0),
+    pageTies: integerFlag('page-ties', values['page-ties'], 1),
+    faults,
+    rateLimit: perMinute === undefined ? undefined : { perMinute, ...(burst !== undefined && { burst }) },
+  };
+  // Unset flags must not override the defaults with `undefined`.
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+}
+
+export const simulatorCommand: Command = {
+  name: 'simulator',
+  summary: 'run the incident-management API simulator (for the demo, tests and benchmarks)',
+  help,
+  async run(argv, io) {
+    const options = simulatorOptionsFromArgs(argv, io.env);
+    const sim = await startSimulator(options);
+    const { incidents, services, seed } = { ...DEFAULT_OPTIONS, ...options };
+    io.stderr.write(`simulator listening on ${sim.url} (${incidents} incidents, ${services} services, seed ${seed}); press Ctrl-C to stop\n`);
+    if (!io.signal.aborted) await new Promise((resolve) => io.signal.addEventListener('abort', resolve, { once: true }));
+    await sim.close();
+    return 0;
+  },
+};

@@ -1,0 +1,82 @@
+/**
+ * Field tables for a pipeline file: the dlt source under `source` and rest2kafka's settings
+ * (`pipeline_name`, `kafka`, `topics`, `delivery`) beside it. Defaults are in `defaults.ts`
+ * and documented on each key in `types.ts`.
+ */
+import { hasTemplate } from './interpolate';
+import { literal, secretString } from './schema-client';
+import { source } from './schema';
+import { arrayOf, bool, byType, int, map, num, object, oneOf, recordOf, required, str, type Spec } from './validator';
+
+/** Kafka topic names: 1–249 of `[A-Za-z0-9._-]` (templates are checked once substituted). */
+const topicChars = (value: string): string | undefined =>
+  value === '' || hasTemplate(value) || /^[A-Za-z0-9._-]{1,249}$/.test(value) ? undefined : `"${value}" is not a valid Kafka topic name (letters, digits, . _ - only)`;
+
+const topicName = str({ nonEmpty: true, check: topicChars });
+
+/** `{name}` and `{table_name}` are the only placeholders of a topic name template. */
+const topicTemplate = str({
+  nonEmpty: true,
+  check: (value) => {
+    const unknown = [...value.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]).find((f) => f !== 'name' && f !== 'table_name');
+    if (unknown !== undefined) return `"{${unknown}}" is not a topic name placeholder; known: {name}, {table_name}`;
+    return topicChars(value.replace(/\{(name|table_name)\}/g, 'x'));
+  },
+});
+
+const brokers: Spec = byType({
+  array: arrayOf(str({ nonEmpty: true }), { nonEmpty: true }),
+  // A single comma-separated string, as KAFKA_BROKERS holds.
+  string: map(str({ nonEmpty: true }), (s: string) => (hasTemplate(s) ? [s] : s.split(',').map((b) => b.trim()).filter(Boolean))),
+}, 'a list of host:port strings');
+
+const kafka = object('a kafka object', {
+  brokers,
+  client_id: str({ nonEmpty: true }),
+  ssl: byType({
+    boolean: bool,
+    object: object('an ssl object', { ca: str(), cert: str(), key: secretString(), rejectUnauthorized: bool }),
+  }, 'a boolean or an ssl object'),
+  sasl: object('a sasl object', {
+    mechanism: required(oneOf(['plain', 'scram-sha-256', 'scram-sha-512'], 'a SASL mechanism')),
+    username: required(str()),
+    password: required(secretString()),
+  }),
+  connection_timeout_ms: int({ min: 1 }),
+  request_timeout_ms: int({ min: 1 }),
+});
+
+const topicConfigValue = byType({ string: str(), number: map(num(), String), boolean: map(bool, String) }, 'a string');
+
+const topics = object('a topics object', {
+  name: topicTemplate,
+  prefix: str({ check: topicChars }),
+  partitions: int({ min: 1 }),
+  replication_factor: int({ min: 1 }),
+  configs: recordOf(topicConfigValue),
+});
+
+const delivery = object('a delivery object', {
+  value_format: oneOf(['json', 'avro'], 'a value format'),
+  transactions: bool,
+  transactional_id: str({ nonEmpty: true }),
+  transaction_timeout_ms: int({ min: 1 }),
+  state_topic: topicName,
+  dead_letter_topic: topicName,
+  on_invalid: oneOf(['dead_letter', 'fail'], 'an on_invalid mode'),
+  schemas_dir: str({ nonEmpty: true }),
+  compression: oneOf(['none', 'gzip'], 'a compression codec'),
+});
+
+/** A pipeline file (a config object with a `source` key). */
+export const pipeline: Spec = object('a pipeline config (source, kafka, topics, delivery)', {
+  // Part of default topic names, so it must be a valid topic name itself.
+  pipeline_name: (value, path, ctx) => {
+    const name = literal({ nonEmpty: true })(value, path, ctx);
+    return typeof name === 'string' ? topicName(name, path, ctx) : name;
+  },
+  source: required(source),
+  kafka,
+  topics,
+  delivery,
+});

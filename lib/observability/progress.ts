@@ -1,0 +1,37 @@
+/** Progress on long runs and the end-of-run summary table. */
+import type { ResourceSummary } from '../delivery';
+
+/** A progress callback: one rewritten line on a terminal, a line every 5 s otherwise. */
+export function progressReporter(stream: NodeJS.WritableStream, tty: boolean): (summaries: readonly ResourceSummary[]) => void {
+  let last = 0;
+  return (summaries) => {
+    const now = Date.now();
+    if (now - last < (tty ? 200 : 5000)) return;
+    last = now;
+    const line = summaries
+      .map((s) => `${s.resource}: ${s.pages} pages, ${s.records} records (${rate(s.records, now - s.startedAt)}/s)`)
+      .join(' | ');
+    stream.write(tty ? `\r\x1b[2K${line}` : `progress ${line}\n`);
+  };
+}
+
+export function formatSummary(summaries: readonly ResourceSummary[], dryRun: boolean): string {
+  const header = ['resource', 'topic', 'pages', 'records', 'tombstones', 'dead-lettered', 'duration', 'records/s'];
+  const rows = summaries.map((s) => [
+    s.resource + (s.resumed ? ' (resumed)' : '') + (s.fullRefresh ? ' (full refresh)' : ''),
+    dryRun ? '(dry run)' : s.topic,
+    String(s.pages),
+    String(s.records),
+    String(s.tombstones),
+    String(s.deadLettered),
+    `${(s.durationMs / 1000).toFixed(1)}s`,
+    rate(s.records, s.durationMs),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  return `\n${[fmt(header), ...rows.map(fmt)].join('\n')}\n`;
+}
+
+function rate(records: number, ms: number): string {
+  return ms > 0 ? String(Math.round((records * 1000) / ms)) : '-';
+}
