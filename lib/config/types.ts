@@ -191,13 +191,22 @@ export interface ClientConfig {
   headers?: Record<string, string>;
   auth?: AuthConfig | null;
   paginator?: PaginatorConfig | null;
-  /** rest2kafka extensions (not in dlt); see README "HTTP settings". */
+  // rest2kafka extensions (not in dlt); see README "HTTP settings". Defaults from the seed
+  // where it has one; validateConfig fills them all in.
+  /** Per-request timeout in ms (connect + read). Default 60000. */
   timeout_ms?: number;
+  /** Retries after the first attempt (seed: 3). Default 3. */
   max_retries?: number;
+  /** Seconds; the wait before retry n is `backoff_factor · 2^(n−1)` unless `Retry-After` says otherwise (seed: 2). Default 2. */
   backoff_factor?: number;
+  /** Cap on one wait, `Retry-After` included, in ms. Default 300000. */
   max_retry_delay_ms?: number;
+  /** Statuses retried (network errors and timeouts always are). Default `[429, 500, 502, 503, 504]`. */
   retry_statuses?: number[];
+  /** Pages fetched concurrently when the total is known (still emitted in order). Default 4. */
   page_concurrency?: number;
+  /** Resources extracted concurrently. Default 2. */
+  resource_concurrency?: number;
 }
 
 export interface SourceConfig {

@@ -203,7 +203,8 @@ export function byType(
   expected: string,
 ): Spec {
   return (value, path, ctx) => {
-    const spec = cases[jsType(value)];
+    const type = jsType(value);
+    const spec = type === 'other' ? undefined : cases[type];
     return spec ? spec(value, path, ctx) : typeError(ctx, path, expected, value);
   };
 }

@@ -76,7 +76,9 @@ export function incrementalParamOf(resource: ResolvedResource): EffectiveIncreme
     );
   }
   if (forms.length === 1) {
-    const [name, { type: _type, ...config }] = forms[0];
+    const [name, param] = forms[0];
+    const config: IncrementalConfig = { ...param };
+    delete (config as Partial<IncrementalParamConfig>).type;
     return { config, startParam: name, endParam: null, form: 'param' };
   }
   const config = resource.endpoint.incremental;
@@ -112,6 +114,12 @@ export function buildInitialRequest(
   const pathNames = new Set(placeholdersIn(endpoint.path));
   for (const [name, value] of Object.entries(params)) {
     if (isSpecial(value, 'resolve')) {
+      if (!pathNames.has(name)) {
+        throw new ConfigError(
+          `resource "${resource.name}" defines resolve param "${name}" that is not bound in path "${endpoint.path}"; use {resources.<parent>.<field>} to reference a parent field in query params`,
+          { context: { resource: resource.name, path: `endpoint.params.${name}` } },
+        );
+      }
       pathContext[name] = resolveParam(resource, name, value, context);
       boundInPath.add(name);
     } else if (!isSpecial(value, 'incremental') && pathNames.has(name)) {

@@ -75,7 +75,7 @@ export function paginate(
           takeWhile((env): env is PageEnvelope => env !== null),
         );
         return concat(of(head), rest).pipe(
-          expand((env) => (env.index === startIndex + 1 + lastBulk ? follow(strategy, fetchPage, env) : EMPTY)),
+          expand((env) => (env.index >= startIndex + 1 + lastBulk ? follow(strategy, fetchPage, env) : EMPTY)),
         );
       }),
     );

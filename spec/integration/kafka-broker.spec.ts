@@ -13,6 +13,9 @@ import { freePorts } from '../../scripts/kafka/ports';
 import { isAlive } from '../../scripts/kafka/process';
 import { ReadRecord, createCompactedTopic, createTestKafka, latestByKey, readAllFromStart, testBrokers, uniqueTopic } from '../support/kafka';
 
+// Broker round trips (and a second broker's start-up) outlast jest's 5 s default on a busy machine.
+jest.setTimeout(120_000);
+
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) await cleanup();

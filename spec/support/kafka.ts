@@ -97,7 +97,10 @@ export async function readAllFromStart(topic: string, options: ReadOptions = {})
         if (end !== undefined && BigInt(payload.lastOffset) + 1n >= end) pending.delete(payload.partition);
         if (pending.size === 0) settle();
       });
-      consumer.on(consumer.events.CRASH, ({ payload }) => settle(payload.error));
+      // kafkajs restarts the consumer itself after retriable errors (e.g. the coordinator still loading).
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (!payload.restart) settle(payload.error);
+      });
       consumer
         .run({
           autoCommit: false,

@@ -105,6 +105,11 @@ describe('buildInitialRequest: dependent resources', () => {
     expect(build).toThrow(/resource "comments" expects a field "author_id" in the records of parent resource "posts".*available parent fields: id, kind/);
   });
 
+  it('a resolve param not bound in the path is a ConfigError', () => {
+    const r = resource({ path: 'comments', params: { post_id: { type: 'resolve', resource: 'posts', field: 'id' } } });
+    expect(() => buildInitialRequest(r, client, { parent })).toThrow(/resolve param "post_id" that is not bound in path "comments"/);
+  });
+
   it('a dependent resource run without its parent record is a ConfigError', () => {
     expect(() => buildInitialRequest(resource({ path: 'posts/{resources.posts.id}' }), client)).toThrow(ConfigError);
     expect(() =>

@@ -1,0 +1,39 @@
+/**
+ * The seed's pipeline as a TypeScript module config: what JSON/YAML cannot say — functions.
+ * Incidents are loaded incrementally on `updated_at` (the API filters with `updated_since`),
+ * and a processing step trims a field before records are keyed and published.
+ *
+ *   API_KEY=demo-key rest2kafka run --config examples/pipeline.ts
+ */
+import { secret } from '../lib/config/secrets';
+
+const offset = { type: 'offset', limit: 100 } as const;
+
+export default {
+  pipeline_name: 'incidents-incremental',
+  source: {
+    client: {
+      base_url: process.env.BASE_URL ?? 'http://127.0.0.1:8080',
+      auth: { type: 'api_key', name: 'api_key', api_key: secret('api_key'), location: 'query' },
+    },
+    resource_defaults: { primary_key: 'id', write_disposition: 'merge' },
+    resources: [
+      {
+        name: 'incidents',
+        endpoint: {
+          path: '/v1/incidents',
+          data_selector: 'data',
+          paginator: offset,
+          // Oldest changes first, so the cursor only moves forward page by page.
+          params: { sort: 'updated_at' },
+          incremental: { cursor_path: 'updated_at', initial_value: '2024-01-01T00:00:00Z', start_param: 'updated_since' },
+        },
+        processing_steps: [
+          { map: (incident: Record<string, unknown>) => ({ ...incident, title: String(incident.title ?? '').trim() }) },
+        ],
+      },
+      { name: 'services', endpoint: { path: '/v1/services', data_selector: 'data', paginator: offset } },
+    ],
+  },
+  delivery: { schemas_dir: '../schemas' },
+};
