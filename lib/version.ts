@@ -1,3 +1,4 @@
-/** The package version, read once from package.json so there is one source of truth. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-export const version: string = (require('../../package.json') as { version: string }).version;
+/** The package version, read from package.json so there is one source of truth. */
+import pkg from '../package.json';
+
+export const version: string = pkg.version;

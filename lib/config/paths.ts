@@ -9,13 +9,16 @@ import { dirname, join, resolve } from 'node:path';
 export function resolveSchemasDir(dir: string, configDir: string): string {
   const resolved = resolve(configDir, dir);
   if (dir !== 'schemas' || existsSync(resolved)) return resolved;
-  return join(packageRoot(), 'schemas');
+  return packageSchemasDir() ?? resolved;
 }
 
-/** The nearest folder above this file that holds a package.json (works from lib/ and dist/lib/). */
-function packageRoot(): string {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) return resolve(__dirname, '..', '..');
+/**
+ * The `schemas/` folder of the nearest package root above this file. Checking for the folder,
+ * not just package.json, skips the copy of package.json a build puts in `dist/`.
+ */
+function packageSchemasDir(): string | undefined {
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'schemas'))) return join(dir, 'schemas');
   }
+  return undefined;
 }

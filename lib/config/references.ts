@@ -1,5 +1,5 @@
 /**
- * Rules that span resources (dlt-rest-api.md §7, §9): unique names, placeholders with a known
+ * Rules that span resources (dlt-rest-api.md §7, §9): placeholders with a known
  * context, exactly one existing parent, no cycles, resolve params bound in the path,
  * include_from_parent only with a parent. Runs on the merged resources, reports raw paths.
  */
@@ -31,18 +31,13 @@ export function checkReferences(
   const parentOf = new Map<string, string>();
 
   resolved.forEach((r, i) => {
-    const first = names.indexOf(r.name);
-    if (first < i) {
-      const at = typeof resources[i] === 'string' ? resourcePath(i) : join(resourcePath(i), 'name');
-      report(ctx, at, 'CONFIG_CONFLICT', `duplicate resource name "${r.name}" (also resources[${first}])`);
-    }
-    checkPlaceholders(r.endpoint, endpointPath(i), typeof resources[i] === 'string' || typeof (resources[i] as ResourceConfig).endpoint === 'string', ctx);
+    checkPlaceholders(r.endpoint, endpointPath(i), stringForm(resources[i]), ctx);
     const parents = parentsOf(r.endpoint);
     if (parents.length > 1) {
       report(ctx, endpointPath(i), 'CONFIG_REFERENCE', `several parent resources (${parents.join(', ')}); a resource has exactly one parent`);
     } else if (parents.length === 1 && !names.includes(parents[0])) {
       const hint = didYouMean(parents[0], names);
-      report(ctx, endpointPath(i), 'CONFIG_REFERENCE',
+      report(ctx, parentPath(r.endpoint, parents[0], endpointPath(i), stringForm(resources[i])), 'CONFIG_REFERENCE',
         `parent resource "${parents[0]}" does not exist; known: ${names.join(', ')}${hint ? `; did you mean "${hint}"?` : ''}`);
     } else if (parents.length === 1) {
       parentOf.set(r.name, parents[0]);
@@ -53,6 +48,17 @@ export function checkReferences(
     }
   });
   checkCycles(resolved, parentOf, endpointPath, ctx);
+}
+
+/** True when the endpoint was written as a string, so its issues are reported on that string. */
+const stringForm = (raw: ResourceConfig | string): boolean => typeof raw === 'string' || typeof raw.endpoint === 'string';
+
+/** Where an endpoint first names `parent`: the placeholder's string, or the resolve param. */
+function parentPath(endpoint: EndpointConfig, parent: string, at: string, stringForm: boolean): string {
+  const template = endpointTemplates(endpoint).find((t) => t.scan.fields.some((f) => parseResourceField(f)?.parent === parent));
+  if (template) return stringForm ? at : template.at.reduce<string>(join, at);
+  const param = Object.entries(endpoint.params ?? {}).find(([, v]) => isPlainObject(v) && v.resource === parent);
+  return param ? join(join(at, 'params'), param[0]) : at;
 }
 
 function checkPlaceholders(endpoint: EndpointConfig, at: string, stringForm: boolean, ctx: Ctx): void {

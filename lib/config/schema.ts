@@ -7,7 +7,7 @@ import { checkReferences } from './references';
 import { auth, client, literal, paginator } from './schema-client';
 import type { ResourceConfig } from './types';
 import {
-  arrayOf, bool, byType, fn, int, json, map, nullable, num, object, oneOf, recordOf, report, required, str, tagged,
+  arrayOf, bool, byType, fn, int, join, json, map, nullable, num, object, oneOf, recordOf, report, required, str, tagged,
   type Ctx, type Fields, type Spec,
 } from './validator';
 import { isPlainObject } from './values';
@@ -197,10 +197,25 @@ const resourceDefaults = object('a resource_defaults object', resourceFields, {
   unsupported: { name: 'resource_defaults apply to every resource, so they cannot set a name' },
 });
 
+/** Resource names must be unique; checked on the raw list so one broken resource does not hide it. */
+const resources: Spec = (value, path, ctx) => {
+  const out = arrayOf(resource, { nonEmpty: true })(value, path, ctx);
+  if (Array.isArray(value)) {
+    const names = value.map((r: unknown) => (typeof r === 'string' ? r : isPlainObject(r) && typeof r.name === 'string' ? r.name : undefined));
+    names.forEach((name, i) => {
+      const first = names.indexOf(name);
+      if (name === undefined || first === i) return;
+      const at = typeof value[i] === 'string' ? join(path, i) : join(join(path, i), 'name');
+      report(ctx, at, 'CONFIG_CONFLICT', `duplicate resource name "${name}" (also resources[${first}])`);
+    });
+  }
+  return out;
+};
+
 /** The dlt `rest_api_source` config: `client`, `resources`, optional `resource_defaults`. */
 export const source: Spec = object('a dlt source config (client, resources)', {
   client: required(client),
-  resources: required(arrayOf(resource, { nonEmpty: true })),
+  resources: required(resources),
   resource_defaults: resourceDefaults,
 }, {
   // Cross-resource rules need only the resources, so a bad client does not hide them.

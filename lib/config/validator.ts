@@ -4,7 +4,9 @@
  *
  * Specs compose (`object`, `arrayOf`, `recordOf`, `byType`, ...) so that `schema.ts` reads as a
  * table of field specs per object kind. Every issue is collected — validation never stops at
- * the first one — and each names its exact path.
+ * the first one — and each names its exact path. A value of the wrong type makes its spec
+ * return INVALID; a well-typed but wrong value (out of range, a conflicting combination) is
+ * reported and kept, so later rules still see it.
  */
 import { didYouMean } from './did-you-mean';
 import { describeValue, formatKey, isPlainObject, isSecretRef } from './values';
@@ -72,9 +74,10 @@ export function str(options: StringOptions = {}): Spec {
   return (value, path, ctx) => {
     if (isSecretRef(value)) return checkSecretRef(value, path, ctx);
     if (typeof value !== 'string') return typeError(ctx, path, 'a string', value, options.secret);
-    if (options.nonEmpty && value === '') return report(ctx, path, 'CONFIG_VALUE', 'must not be empty');
-    const problem = templateProblem(value) ?? options.check?.(value);
-    if (problem) return report(ctx, path, 'CONFIG_VALUE', problem);
+    // A bad value of the right type is reported but returned, so rules that span fields and
+    // resources still run and every problem is listed at once.
+    const problem = options.nonEmpty && value === '' ? 'must not be empty' : (templateProblem(value) ?? options.check?.(value));
+    if (problem) report(ctx, path, 'CONFIG_VALUE', problem);
     return value;
   };
 }
@@ -120,8 +123,8 @@ export function num(options: { min?: number } = {}): Spec {
 }
 
 function inRange(value: number, o: { min?: number; max?: number }, path: string, ctx: Ctx): Result {
-  if (o.min !== undefined && value < o.min) return report(ctx, path, 'CONFIG_VALUE', `must be ≥ ${o.min}, got ${value}`);
-  if (o.max !== undefined && value > o.max) return report(ctx, path, 'CONFIG_VALUE', `must be ≤ ${o.max}, got ${value}`);
+  if (o.min !== undefined && value < o.min) report(ctx, path, 'CONFIG_VALUE', `must be ≥ ${o.min}, got ${value}`);
+  else if (o.max !== undefined && value > o.max) report(ctx, path, 'CONFIG_VALUE', `must be ≤ ${o.max}, got ${value}`);
   return value;
 }
 
@@ -235,7 +238,7 @@ export function required(spec: Spec): Field {
 }
 
 export interface ObjectOptions {
-  /** Cross-field rules; run only when the fields they need are valid. */
+  /** Cross-field rules; run only when the fields they need are well-typed. */
   check?: (value: Record<string, unknown>, path: string, ctx: Ctx) => void;
   /** Fields `check` needs; default all. */
   checkNeeds?: readonly string[];
@@ -285,11 +288,8 @@ export function object(noun: string, fields: Fields, options: ObjectOptions = {}
         invalid.add(key);
       }
     }
-    if (options.check && !(options.checkNeeds ?? known).some((k) => invalid.has(k))) {
-      const before = ctx.issues.length;
-      options.check(out, path, ctx);
-      if (ctx.issues.length > before) return INVALID;
-    }
+    // A broken combination is reported, but the object keeps its (well-typed) shape.
+    if (options.check && !(options.checkNeeds ?? known).some((k) => invalid.has(k))) options.check(out, path, ctx);
     return invalid.size > 0 ? INVALID : out;
   };
 }

@@ -3,8 +3,10 @@ import type { SecretRef } from './types';
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
+  // Compared structurally, not with `=== Object.prototype`: a module config is evaluated by
+  // jiti, possibly in another realm (jest's sandbox) with its own Object.prototype.
+  const proto = Object.getPrototypeOf(value) as object | null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 /** `{ $secret: ... }` — the marker JSON/YAML configs and `secret()` use for a named secret. */

@@ -41,10 +41,13 @@ export function parseFaultAction(value: unknown, path: string): FaultAction {
       return { kind, status: obj.status as 500 | 502 | 503 | 504 };
     case 'rate-limit': {
       onlyKeys(obj, path, ['kind', 'retryAfter', 'retryAfterFormat']);
-      const retryAfter = obj.retryAfter === undefined || obj.retryAfter === null ? obj.retryAfter : integer(obj.retryAfter, `${path}.retryAfter`, 0);
+      const action: FaultAction & { kind: 'rate-limit' } = { kind };
+      if (obj.retryAfter === null) action.retryAfter = null;
+      else if (obj.retryAfter !== undefined) action.retryAfter = integer(obj.retryAfter, `${path}.retryAfter`, 0);
       const format = obj.retryAfterFormat;
-      if (format !== undefined && format !== 'seconds' && format !== 'http-date') fail(`${path}.retryAfterFormat`, 'must be "seconds" or "http-date"');
-      return { kind, ...(retryAfter !== undefined && { retryAfter }), ...(format !== undefined && { retryAfterFormat: format }) };
+      if (format === 'seconds' || format === 'http-date') action.retryAfterFormat = format;
+      else if (format !== undefined) fail(`${path}.retryAfterFormat`, 'must be "seconds" or "http-date"');
+      return action;
     }
     case 'reset':
     case 'malformed':

@@ -1,5 +1,4 @@
 /** The `incidents` resource: generation, serialisation and how incidents change. */
-import { jsonNullableString, jsonString } from './json';
 import { PEOPLE_COUNT, incidentId, person, serviceId, serviceName } from './naming';
 import { chance, pick, rngFor, type Rng } from './random';
 import type { Dataset, ResourceSpec } from './resource';
@@ -19,7 +18,9 @@ function drawAssignees(rng: Rng, status: IncidentStatus): Assignee[] {
   // Unacknowledged incidents are often still unassigned: the empty array is real data.
   const n = status === 'triggered' ? (chance(rng, 0.5) ? 0 : 1) : 1 + Math.floor(rng() * 3);
   const first = Math.floor(rng() * PEOPLE_COUNT);
-  return Array.from({ length: n }, (_, k) => person((first + k * 7) % PEOPLE_COUNT));
+  const assignees: Assignee[] = [];
+  for (let k = 0; k < n; k++) assignees.push(person(first + k * 7));
+  return assignees;
 }
 
 function generate(dataset: Dataset, index: number): Incident {
@@ -46,17 +47,19 @@ function generate(dataset: Dataset, index: number): Incident {
   };
 }
 
+const str = (value: string | null) => (value === null ? 'null' : `"${value}"`);
+
 function assigneeJson(a: Assignee): string {
-  return `{"id":${jsonString(a.id)},"name":${jsonString(a.name)},"email":${jsonString(a.email)}}`;
+  return `{"id":"${a.id}","name":"${a.name}","email":"${a.email}"}`;
 }
 
+// No escaping: every string comes from the id formats and the plain-ASCII vocabulary (a unit
+// test pins both), and records changed by a patch are serialised with JSON.stringify instead.
 function toJson(r: Incident): string {
   return (
-    `{"id":${jsonString(r.id)},"title":${jsonString(r.title)},"status":${jsonString(r.status)}` +
-    `,"urgency":${jsonString(r.urgency)},"priority":${jsonNullableString(r.priority)}` +
-    `,"service_id":${jsonString(r.service_id)},"created_at":${jsonString(r.created_at)}` +
-    `,"updated_at":${jsonString(r.updated_at)},"resolved_at":${jsonNullableString(r.resolved_at)}` +
-    `,"assignees":[${r.assignees.map(assigneeJson).join(',')}],"description":${jsonNullableString(r.description)}}`
+    `{"id":"${r.id}","title":"${r.title}","status":"${r.status}","urgency":"${r.urgency}","priority":${str(r.priority)}` +
+    `,"service_id":"${r.service_id}","created_at":"${r.created_at}","updated_at":"${r.updated_at}"` +
+    `,"resolved_at":${str(r.resolved_at)},"assignees":[${r.assignees.map(assigneeJson).join(',')}],"description":${str(r.description)}}`
   );
 }
 

@@ -32,18 +32,18 @@ export function serviceName(index: number): string {
   return round === 0 ? `${prefix}-${kind}` : `${prefix}-${kind}-${round + 1}`;
 }
 
-/** One of 64 responders. */
-export function person(index: number): Assignee {
-  const first = FIRST_NAMES[index % FIRST_NAMES.length] as string;
-  const last = LAST_NAMES[Math.floor(index / FIRST_NAMES.length) % LAST_NAMES.length] as string;
-  return {
-    id: `USR${String(index + 1).padStart(4, '0')}`,
-    name: `${first} ${last}`,
-    email: `${first.toLowerCase()}.${last.toLowerCase()}@example.com`,
-  };
-}
+const PEOPLE: readonly Assignee[] = Array.from({ length: FIRST_NAMES.length * LAST_NAMES.length }, (_, n) => {
+  const first = FIRST_NAMES[n % FIRST_NAMES.length] as string;
+  const last = LAST_NAMES[Math.floor(n / FIRST_NAMES.length)] as string;
+  return Object.freeze({ id: `USR${String(n + 1).padStart(4, '0')}`, name: `${first} ${last}`, email: `${first.toLowerCase()}.${last.toLowerCase()}@example.com` });
+});
 
-export const PEOPLE_COUNT = FIRST_NAMES.length * LAST_NAMES.length;
+export const PEOPLE_COUNT = PEOPLE.length;
+
+/** One of the responders; frozen because records share these objects. */
+export function person(index: number): Assignee {
+  return PEOPLE[index % PEOPLE_COUNT] as Assignee;
+}
 
 export function team(index: number): Team {
   return { id: `TEAM${String(index + 1).padStart(2, '0')}`, name: TEAMS[index % TEAMS.length] as string };

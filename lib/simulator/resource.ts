@@ -27,7 +27,10 @@ export interface ResourceSpec<R extends SimRecord = SimRecord> {
   idOf(index: number): string;
   /** Record `index` as the seed made it; also the starting point of inserted records. */
   generate(dataset: Dataset, index: number): R;
-  /** Exactly `JSON.stringify(record)` for records the generators made, only faster. */
+  /**
+   * Exactly `JSON.stringify(record)` for records the generators, `inserted` and `updated` made,
+   * only faster; it does not escape, so never give it a patched record.
+   */
   toJson(record: R): string;
   /** A freshly created record at clock time `now` (ISO). */
   inserted(dataset: Dataset, index: number, now: string): R;

@@ -7,13 +7,16 @@ export type Headers = Record<string, string | number>;
 
 /** Sends `body` with `content-length` and `cache-control` set, as a real API does. */
 export function send(res: ServerResponse, status: number, body: string, headers: Headers = {}, contentType = JSON_TYPE): void {
+  // One encode into a Buffer: a page is a rope of template strings, and handing the rope to the
+  // socket made `writev` flatten and measure it again (the top entry of the server's profile).
+  const bytes = Buffer.from(body);
   res.writeHead(status, {
     'content-type': contentType,
-    'content-length': Buffer.byteLength(body),
+    'content-length': bytes.length,
     'cache-control': 'no-store',
     ...headers,
   });
-  res.end(body);
+  res.end(bytes);
 }
 
 /** `{"error": {"code", "message"}}` plus any extra fields (such as `parameter`). */

@@ -16,6 +16,8 @@ export interface StoredRecord {
   json: string;
   /** `updated_at` in epoch seconds. */
   updatedAt: number;
+  /** Set by a patch: the record may hold any JSON value, so the templates must not serialise it. */
+  patched: boolean;
 }
 
 export interface ResourceState {
@@ -70,17 +72,13 @@ export function withUpdates(state: ResourceState, indexes: readonly number[], no
   const nowIso = isoSeconds(now);
   for (const index of touched) {
     const previous = recordAt(state, index);
-    let record: SimRecord;
-    let json: string;
-    if (patch) {
-      record = { ...previous, ...patch, updated_at: nowIso } as SimRecord;
-      // A patch may carry any JSON value (fuzz tests use it), which the templates do not handle.
-      json = JSON.stringify(record);
-    } else {
-      record = state.spec.updated(previous, nowIso, rngFor(state.dataset.seed, index, UPDATE_SALT + state.version));
-      json = state.spec.toJson(record);
-    }
-    overrides.set(index, { record, json, updatedAt: now });
+    const patched = patch !== undefined || (state.overrides.get(index)?.patched ?? false);
+    const record = patch
+      ? ({ ...previous, ...patch, updated_at: nowIso } as SimRecord)
+      : state.spec.updated(previous, nowIso, rngFor(state.dataset.seed, index, UPDATE_SALT + state.version));
+    // A patch may carry any JSON value (fuzz tests use it), which the templates do not escape.
+    const json = patched ? JSON.stringify(record) : state.spec.toJson(record);
+    overrides.set(index, { record, json, updatedAt: now, patched });
   }
   const touchedSet = new Set(touched);
   const changed = state.changed.filter((i) => !touchedSet.has(i)).concat(touched);
@@ -108,7 +106,7 @@ export function withInserts(state: ResourceState, count: number, now: number): {
   const nowIso = isoSeconds(now);
   for (const index of indexes) {
     const record = state.spec.inserted(state.dataset, index, nowIso);
-    overrides.set(index, { record, json: state.spec.toJson(record), updatedAt: now });
+    overrides.set(index, { record, json: state.spec.toJson(record), updatedAt: now, patched: false });
   }
   return {
     state: { ...state, version: state.version + 1, overrides, changed: state.changed.concat(indexes), next: state.next + count },

@@ -11,7 +11,7 @@ import { startBroker } from '../../scripts/kafka/broker';
 import { parseExtraConfig } from '../../scripts/kafka/config';
 import { freePorts } from '../../scripts/kafka/ports';
 import { isAlive } from '../../scripts/kafka/process';
-import { ReadRecord, createCompactedTopic, createTestKafka, latestByKey, readAllFromStart, testBrokers, uniqueTopic } from '../support/kafka';
+import { ReadRecord, createCompactedTopic, createTopic, createTestKafka, latestByKey, readAllFromStart, testBrokers, uniqueTopic } from '../support/kafka';
 
 // Broker round trips (and a second broker's start-up) outlast jest's 5 s default on a busy machine.
 jest.setTimeout(120_000);
@@ -54,7 +54,7 @@ describe('Kafka broker (kafkajs 2.2.4 against Kafka 4.4)', () => {
     const compacted = uniqueTopic('broker-compacted');
     const plain = uniqueTopic('broker-plain');
     await createCompactedTopic(admin, compacted, { 'min.cleanable.dirty.ratio': '0.01', 'segment.ms': '100' });
-    await admin.createTopics({ topics: [{ topic: plain }], waitForLeaders: true });
+    await createTopic(admin, { topic: plain });
 
     const { resources } = await admin.describeConfigs({
       includeSynonyms: false,
@@ -137,12 +137,16 @@ describe('Kafka broker (kafkajs 2.2.4 against Kafka 4.4)', () => {
   });
 });
 
+// After a kill -9 the controller keeps the dead incarnation registered until its session
+// times out (broker.session.timeout.ms, 9 s by default); a restart waits for that.
+const FAST_RESTART_CONFIG = 'num.partitions=3,broker.heartbeat.interval.ms=500,broker.session.timeout.ms=3000';
+
 describe('startBroker (for broker fault tests)', () => {
   it('runs a second broker with extra settings that keeps acknowledged records across kill -9 and a restart', async () => {
     const workDir = await mkdtemp(path.join(os.tmpdir(), 'rest2kafka-second-'));
     cleanups.push(() => rm(workDir, { recursive: true, force: true }));
     const [port, controllerPort] = await freePorts(2);
-    let broker = await startBroker({ workDir, port, controllerPort, heap: '256m', extraConfig: parseExtraConfig('num.partitions=3') });
+    let broker = await startBroker({ workDir, port, controllerPort, heap: '256m', extraConfig: parseExtraConfig(FAST_RESTART_CONFIG) });
     cleanups.push(() => broker.stop());
     expect(broker.brokers).not.toEqual(testBrokers());
     expect(broker.formatted).toBe(true);
@@ -151,7 +155,7 @@ describe('startBroker (for broker fault tests)', () => {
     const admin = kafka.admin();
     await admin.connect();
     const topic = uniqueTopic('second-broker');
-    await admin.createTopics({ topics: [{ topic }], waitForLeaders: true });
+    await createTopic(admin, { topic });
     const [{ partitions }] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await producer.connect();

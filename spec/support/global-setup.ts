@@ -34,7 +34,8 @@ export default async function globalSetup(): Promise<void> {
   }
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'rest2kafka-it-'));
   const [port, controllerPort] = await freePorts(2);
-  const broker = await startBroker({ workDir, port, controllerPort, log: (line) => console.log(line) });
+  // Generous: several jest runs (and other JVMs) can share the machine.
+  const broker = await startBroker({ workDir, port, controllerPort, readyTimeoutMs: 120_000, log: (line) => console.log(line) });
   // globalTeardown does not run when jest itself dies; the JVM must not outlive it then either.
   const killOnExit = (): void => {
     try {

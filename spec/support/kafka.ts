@@ -4,6 +4,7 @@
  * with lib/sink or lib/state, so a bug there cannot hide itself.
  */
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Admin, IHeaders, ITopicConfig, Kafka, logLevel } from 'kafkajs';
 
 /** One record as a from-the-beginning read returns it. */
@@ -44,11 +45,29 @@ export function createTestKafka(clientId = 'rest2kafka-test', brokers: string[] 
   return new Kafka({ clientId, brokers, logLevel: levels[process.env.KAFKA_TEST_LOG_LEVEL ?? ''] ?? logLevel.NOTHING });
 }
 
-/** Creates a `cleanup.policy=compact` topic (plus `extraConfigs`) and waits for its leaders; fails if it exists. */
+/**
+ * Creates a topic and waits until every partition has a leader. kafkajs's own
+ * `waitForLeaders` gives up with UNKNOWN_TOPIC_OR_PARTITION when the broker's metadata lags the
+ * KRaft controller for a moment after creation, so this polls metadata itself. Fails if the topic exists.
+ */
+export async function createTopic(admin: Admin, topic: ITopicConfig, timeoutMs = 15_000): Promise<void> {
+  if (!(await admin.createTopics({ topics: [topic], waitForLeaders: false }))) throw new Error(`topic ${topic.topic} already exists`);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ready = await admin
+      .fetchTopicMetadata({ topics: [topic.topic] })
+      .then(({ topics: [t] }) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+      .catch(() => false);
+    if (ready) return;
+    if (Date.now() > deadline) throw new Error(`topic ${topic.topic} has no leader for every partition after ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+/** Creates a `cleanup.policy=compact` topic (plus `extraConfigs`) with `partitions` partitions; see {@link createTopic}. */
 export async function createCompactedTopic(admin: Admin, name: string, extraConfigs: Record<string, string> = {}, partitions = 1): Promise<void> {
   const configEntries = Object.entries({ 'cleanup.policy': 'compact', ...extraConfigs }).map(([n, value]) => ({ name: n, value }));
-  const topic: ITopicConfig = { topic: name, numPartitions: partitions, replicationFactor: 1, configEntries };
-  if (!(await admin.createTopics({ topics: [topic], waitForLeaders: true }))) throw new Error(`topic ${name} already exists`);
+  await createTopic(admin, { topic: name, numPartitions: partitions, replicationFactor: 1, configEntries });
 }
 
 /**
