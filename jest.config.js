@@ -16,7 +16,7 @@ module.exports = {
       testEnvironment: 'node',
       globalSetup: '<rootDir>/spec/support/global-setup.ts',
       globalTeardown: '<rootDir>/spec/support/global-teardown.ts',
-      testTimeout: 120000,
+      setupFilesAfterEnv: ['<rootDir>/spec/support/integration-timeout.ts'],
     },
   ],
 };

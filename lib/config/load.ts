@@ -98,7 +98,8 @@ async function importModule(path: string): Promise<unknown> {
   const jiti = createJiti(__filename, { moduleCache: false, fsCache: false });
   let exported: unknown;
   try {
-    exported = await jiti.import(path, { default: true });
+    const namespace = await jiti.import<Record<string | symbol, unknown>>(path);
+    exported = defaultExport(namespace);
     if (typeof exported === 'function') exported = await (exported as () => unknown)();
   } catch (error) {
     throw new ConfigError(`${path}: the config module failed to load: ${(error as Error).message ?? String(error)}`, { cause: error, context: { file: path } });
@@ -107,6 +108,17 @@ async function importModule(path: string): Promise<unknown> {
     throw new ConfigError(`${path}: the config module has no default export (export default { client, resources } or a function returning it)`, { context: { file: path } });
   }
   return exported;
+}
+
+/**
+ * `in`, not `.default`: jiti's interop answers `.default` with the namespace itself when a
+ * module has none. A CommonJS `module.exports = {...}` is its default export.
+ */
+function defaultExport(namespace: Record<string | symbol, unknown>): unknown {
+  if ('default' in namespace) return namespace.default;
+  // Own property only: jiti's interop proxy reports `__esModule` for CommonJS modules too.
+  const esm = namespace[Symbol.toStringTag] === 'Module' || Object.prototype.hasOwnProperty.call(namespace, '__esModule');
+  return esm ? undefined : namespace;
 }
 
 async function readSecretsFiles(paths: string[]): Promise<SecretsFile[]> {

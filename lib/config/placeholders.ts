@@ -13,24 +13,43 @@ export interface TemplateScan {
   problem?: string;
 }
 
-/** The placeholders of one string, or a problem with its braces. */
+/**
+ * The placeholders of one string, or why it is not a template. Same rules as the request
+ * stage's parser (lib/http/placeholders.ts), checked here so a bad template fails at start-up:
+ * brackets in a field name are kept (`{resources.p.items[0].id}`), `!s`/`!r` conversions are
+ * allowed, format specs and empty `{}` are not.
+ */
 export function scanTemplate(text: string): TemplateScan {
   const fields: string[] = [];
+  const fail = (problem: string): TemplateScan => ({ fields, problem });
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '}') {
-      if (text[i + 1] === '}') i++;
-      else return { fields, problem: 'single "}" (write "}}" for a literal brace)' };
-    } else if (c === '{') {
+    if (text[i] === '}') {
+      if (text[i + 1] !== '}') return fail('single "}" (write "}}" for a literal brace)');
+      i++;
+    } else if (text[i] === '{') {
       if (text[i + 1] === '{') {
         i++;
         continue;
       }
-      const end = text.indexOf('}', i);
-      const inner = end === -1 ? '' : text.slice(i + 1, end);
-      if (end === -1 || inner.includes('{')) return { fields, problem: 'unmatched "{" (write "{{" for a literal brace)' };
-      fields.push(inner.split(/[!:]/, 1)[0]);
-      i = end;
+      let j = i + 1;
+      for (let inBracket = false; j < text.length; j++) {
+        const c = text[j];
+        if (c === '[') inBracket = true;
+        else if (c === ']') inBracket = false;
+        else if (!inBracket && (c === '}' || c === '!' || c === ':')) break;
+        else if (!inBracket && c === '{') return fail('unmatched "{" (write "{{" for a literal brace)');
+      }
+      if (j >= text.length) return fail('unmatched "{" (write "{{" for a literal brace)');
+      const field = text.slice(i + 1, j);
+      if (field === '') return fail('empty placeholder "{}"; placeholders need a name');
+      if (text[j] === '!') {
+        if (text[j + 1] !== 's' && text[j + 1] !== 'r') return fail(`unsupported conversion in "{${field}!…}" (supported: !s, !r)`);
+        j += 2;
+      }
+      if (text[j] === ':') return fail(`format spec in "{${field}:…}" is not supported`);
+      if (text[j] !== '}') return fail(`expected "}" after "{${field}"`);
+      fields.push(field);
+      i = j;
     }
   }
   return { fields };

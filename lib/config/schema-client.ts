@@ -67,7 +67,12 @@ const authVariants: Record<string, Spec> = {
   }, { unsupported: { session: 'the token request uses rest2kafka\'s HTTP client' } }),
 };
 
-const customAuth = object('a custom auth object', { type: typeTag('custom'), apply: required(fn) });
+/** A module config's own auth: anything with an `apply` method (a plain object or a class instance). */
+const customAuth: Spec = (value, path, ctx) => {
+  const holder = value as { apply: unknown };
+  if (fn(holder.apply, join(path, 'apply'), ctx) === INVALID) return INVALID;
+  return { type: 'custom', apply: (holder.apply as (r: unknown) => unknown).bind(value) };
+};
 const authObject = tagged('an auth type', authVariants, { defaultType: 'bearer' });
 
 /** A type name alone: every field then comes from dlt's credentials secrets. */
@@ -83,8 +88,7 @@ export const auth: Spec = nullable(
   byType(
     {
       string: authShorthand,
-      object: (value, path, ctx) =>
-        isPlainObject(value) && 'apply' in value ? customAuth({ type: 'custom', ...value }, path, ctx) : authObject(value, path, ctx),
+      object: (value, path, ctx) => ('apply' in (value as object) ? customAuth(value, path, ctx) : authObject(value, path, ctx)),
     },
     'an auth type name or object',
   ),
@@ -162,7 +166,8 @@ const paginatorShorthand: Spec = (value, path, ctx) => {
   if (value === 'offset') {
     return report(ctx, path, 'CONFIG_VALUE', '"offset" cannot be a shorthand because limit is required; write { type: offset, limit: <page size> }');
   }
-  return paginatorObject({ type: value }, path, ctx);
+  const known = (PAGINATOR_TYPES as readonly string[]).includes(value as string) || (value as string) in PAGINATOR_ALIASES;
+  return known ? paginatorObject({ type: value }, path, ctx) : oneOf(PAGINATOR_TYPES, 'a paginator type')(value, path, ctx);
 };
 
 /** A module config's own paginator: an object with `first` and `next` functions. */
@@ -172,8 +177,14 @@ const customPaginator: Spec = (value, path, ctx) => {
   return { type: 'custom', paginator: value };
 };
 
+const deprecated = (spec: Spec): Spec => (value, path, ctx) => {
+  const type = isPlainObject(value) ? value.type : value;
+  if (type === 'json_response') ctx.warnings.push(`${path}: "json_response" is a deprecated alias of "json_link"`);
+  return spec(value, path, ctx);
+};
+
 /** `paginator`: a type name, an object keyed on `type`, a custom paginator, or null. */
-export const paginator: Spec = nullable(
+export const paginator: Spec = nullable(deprecated(
   byType(
     {
       string: paginatorShorthand,
@@ -187,7 +198,7 @@ export const paginator: Spec = nullable(
     },
     'a paginator type name or object',
   ),
-);
+));
 
 // ---------------------------------------------------------------- client
 

@@ -50,7 +50,7 @@ const incremental = object('an incremental object', {
 const paramObject = tagged('a special param type', {
   resolve: object('a resolve param', { type: oneOf(['resolve'], 'this type'), resource: required(literal({ nonEmpty: true })), field: required(str({ nonEmpty: true })) }),
   incremental: object('an incremental param', { type: oneOf(['incremental'], 'this type'), ...incrementalFields }, {
-    unsupported: {
+    forbidden: {
       end_value: 'end_value is not allowed in the { type: "incremental" } param form; use endpoint.incremental instead',
       end_param: 'end_param is not allowed in the { type: "incremental" } param form; use endpoint.incremental instead',
     },

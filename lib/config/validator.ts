@@ -83,7 +83,7 @@ export function str(options: StringOptions = {}): Spec {
 }
 
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-export const TEMPLATE_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+const TEMPLATE_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 
 function checkSecretRef(value: Record<string, unknown>, path: string, ctx: Ctx): Result {
   const extra = Object.keys(value).filter((k) => k !== '$secret');
@@ -244,6 +244,8 @@ export interface ObjectOptions {
   checkNeeds?: readonly string[];
   /** Keys dlt knows but rest2kafka cannot honour, with the reason shown to the user. */
   unsupported?: Record<string, string>;
+  /** Keys that are valid elsewhere but contradict this object, with the reason (a conflict). */
+  forbidden?: Record<string, string>;
   /** Keys accepted beyond `fields` (e.g. `x-` column hints); kept as is. */
   extraKey?: (key: string) => boolean;
 }
@@ -256,6 +258,11 @@ export function object(noun: string, fields: Fields, options: ObjectOptions = {}
   const fieldOf = new Map(Object.entries(fields).map(([k, f]) => [k, (typeof f === 'function' ? { spec: f } : f) as Field]));
   const known = [...fieldOf.keys()];
   const unknownKey = (key: string, at: string, ctx: Ctx): void => {
+    const conflict = options.forbidden?.[key];
+    if (conflict) {
+      report(ctx, at, 'CONFIG_CONFLICT', conflict);
+      return;
+    }
     const reason = options.unsupported?.[key];
     const hint = didYouMean(key, known);
     let message = `unknown key; known: ${known.join(', ')}`;

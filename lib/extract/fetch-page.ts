@@ -13,7 +13,7 @@ import { applyResponseActions } from '../http/response-actions';
 import { retryWithBackoff, type RetryPolicy } from '../http/retry';
 import type { FetchPage } from '../pagination/paginate';
 import type { PageResponse } from '../pagination/types';
-import { compileSelector, detectSelector } from '../selection/data-selector';
+import { compileSelection, compileSelector, detectSelector, selectionProblem } from '../selection/data-selector';
 
 export interface PageFetcherOptions {
   resource: string;
@@ -41,8 +41,8 @@ export interface PageFetcherOptions {
  * usually means the selector is wrong rather than that the API has no data.
  */
 export function createPageFetcher(options: PageFetcherOptions): FetchPage {
-  let select: ((body: unknown) => unknown[]) | null = options.dataSelector ? compileSelector(options.dataSelector) : null;
-  const explicit = Boolean(options.dataSelector);
+  const configured = options.dataSelector ? compileSelection(options.dataSelector) : null;
+  let detected: ((body: unknown) => unknown[]) | null = null;
   const auth = options.auth ? describeAuth(options.auth) : null;
 
   const fetchOnce = async (request: PageRequest, index: number): Promise<PageResponse | null> => {
@@ -54,13 +54,21 @@ export function createPageFetcher(options: PageFetcherOptions): FetchPage {
     response = acted;
     checkStatus(response, { resource: options.resource, page: index, retryStatuses: options.retryStatuses, auth });
     const body = parseJsonBody(response, { resource: options.resource, page: index });
-    if (!select) select = compileSelector(detectSelector(body));
-    const records = select(body);
-    if (explicit && records.length === 0 && index === 0 && !hasSelectorMatch(body, options.dataSelector!)) {
-      throw new ResponseError(
-        `data_selector "${options.dataSelector}" matched nothing in the first page of resource "${options.resource}" (${response.url}); top-level keys are: ${topKeys(body)}. Fix endpoint.data_selector, or remove it to let rest2kafka detect the list.`,
-        { context: { resource: options.resource, page: index, url: response.url } },
-      );
+    let records: unknown[];
+    if (configured) {
+      const selection = configured(body);
+      // dlt turns a selector that matches nothing into an empty page and a single object into
+      // one record; a typo'd selector would then "succeed" with no data, so we say so instead.
+      const problem = selectionProblem(options.dataSelector!, body, selection);
+      if (problem) {
+        throw new ResponseError(`resource "${options.resource}" page ${index} (${response.url}): ${problem}. Fix endpoint.data_selector, or remove it to let rest2kafka detect the list.`, {
+          context: { resource: options.resource, page: index, url: response.url },
+        });
+      }
+      records = selection.records as unknown[];
+    } else {
+      detected ??= compileSelector(detectSelector(body));
+      records = detected(body);
     }
     return { status: response.status, headers: response.headers, body, records };
   };
@@ -78,16 +86,4 @@ export function createPageFetcher(options: PageFetcherOptions): FetchPage {
 
 function describeAuth(auth: Auth): string {
   return `${auth.type} (${auth.describe()})`;
-}
-
-function hasSelectorMatch(body: unknown, selector: string): boolean {
-  if (body === null || typeof body !== 'object') return false;
-  const head = selector.replace(/^\$\.?/, '').split(/[.[]/)[0];
-  return head === '' || head in (body as Record<string, unknown>);
-}
-
-function topKeys(body: unknown): string {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return `(the body is ${Array.isArray(body) ? 'a list' : typeof body})`;
-  const keys = Object.keys(body as object);
-  return keys.length ? keys.slice(0, 10).join(', ') : '(none)';
 }

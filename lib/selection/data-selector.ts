@@ -55,17 +55,19 @@ export function compileSelector(expression: string): (body: unknown) => unknown[
 
 /**
  * The problem with a selection made by a selector the user configured explicitly, or `null`
- * when there is none: matching nothing (always suspicious), or matching one non-list value with
- * a selector other than `$` (a single-entity endpoint legitimately selects `$`). The pipeline
- * prefixes the resource and page.
+ * when there is none: matching nothing (usually a wrong selector; dlt silently yields an empty
+ * page), or matching one non-list value with a selector other than `$` (a single-entity
+ * endpoint legitimately selects `$`). The pipeline prefixes the resource and page.
  *
- * @example selectionProblem('data', { items: [] }, 'none')
+ * @example selectionProblem('data', { items: [] }, compileSelection('data')({ items: [] }))
  * // 'data_selector "data" matched nothing in the response (top-level keys: items)'
  */
-export function selectionProblem(expression: string, body: unknown, matched: SelectionMatch): string | null {
-  if (matched === 'none') return `data_selector ${JSON.stringify(expression)} matched nothing in the response (${describeShape(body)})`;
-  if (matched === 'single' && expression.trim() !== '$') {
-    return `data_selector ${JSON.stringify(expression)} matched a single ${kindOf(body, expression)}, not a list of records`;
+export function selectionProblem(expression: string, body: unknown, selection: Selection): string | null {
+  const quoted = JSON.stringify(expression);
+  if (selection.matched === 'none') return `data_selector ${quoted} matched nothing in the response (${describeShape(body)})`;
+  if (selection.matched === 'single' && expression.trim() !== '$') {
+    const value = selection.records[0];
+    return `data_selector ${quoted} matched a single ${isJsonObject(value) ? 'object' : typeof value}, not a list of records`;
   }
   return null;
 }
@@ -97,9 +99,4 @@ function collectLists(object: Record<string, unknown>, path: string[], out: stri
     if (Array.isArray(value)) out.push([...path, key]);
     else if (isJsonObject(value) && path.length < MAX_OBJECT_DEPTH) collectLists(value, [...path, key], out);
   }
-}
-
-function kindOf(body: unknown, expression: string): string {
-  const value = compileJsonPath(expression)(body)[0];
-  return isJsonObject(value) ? 'object' : typeof value;
 }

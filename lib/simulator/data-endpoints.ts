@@ -103,7 +103,9 @@ function fault(res: ServerResponse, action: FaultAction, headers: Headers, page:
       return 200;
     case 'truncated': {
       const body = Buffer.from(page());
-      res.writeHead(200, { 'content-type': JSON_TYPE, 'content-length': body.length, ...headers });
+      // Without content-length Node frames the body as chunked.
+      const framing = action.framing === 'chunked' ? {} : { 'content-length': body.length };
+      res.writeHead(200, { 'content-type': JSON_TYPE, ...framing, ...headers });
       res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.destroy());
       return 200;
     }

@@ -51,9 +51,13 @@ export function parseFaultAction(value: unknown, path: string): FaultAction {
     }
     case 'reset':
     case 'malformed':
-    case 'truncated':
       onlyKeys(obj, path, ['kind']);
       return { kind };
+    case 'truncated':
+      onlyKeys(obj, path, ['kind', 'framing']);
+      if (obj.framing === undefined) return { kind };
+      if (obj.framing !== 'content-length' && obj.framing !== 'chunked') fail(`${path}.framing`, 'must be "content-length" or "chunked"');
+      return { kind, framing: obj.framing };
     case 'body':
       if (obj.preset !== undefined) {
         onlyKeys(obj, path, ['kind', 'preset']);

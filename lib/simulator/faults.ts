@@ -16,8 +16,13 @@ export type FaultAction =
   | { kind: 'reset' }
   /** A complete 200 whose body is not valid JSON. */
   | { kind: 'malformed' }
-  /** A 200 whose `content-length` promises more than is sent before the connection closes. */
-  | { kind: 'truncated' }
+  /**
+   * A 200 whose body stops halfway and the connection closes: with `content-length` framing
+   * (the default) the header promises more bytes than arrive; with `chunked` the terminating
+   * chunk never comes. node-fetch 2 reports the chunked case as "Premature close" but waits
+   * for the content-length case until its `timeout`, so both are worth testing.
+   */
+  | { kind: 'truncated'; framing?: 'content-length' | 'chunked' }
   /** A preset adversarial body, or exactly the given status, content type and body. */
   | { kind: 'body'; preset: BodyPreset }
   | { kind: 'body'; status: number; contentType: string; body: string };

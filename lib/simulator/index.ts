@@ -22,7 +22,7 @@ export { DEFAULT_OPTIONS, type SimulatorOptions } from './options';
 export type { RateLimitOptions } from './rate-limit';
 export type { SimulatorStats } from './stats';
 export type { Assignee, Incident, IncidentStatus, ResourceName, Service, ServiceStatus, SimRecord, Team } from './types';
-export { SimulatorClient } from './client';
+export { SimulatorClient, SimulatorControlError } from './client';
 
 export interface SimulatorHandle {
   /** e.g. `http://127.0.0.1:41234` */

@@ -12,7 +12,7 @@ function mix32(x: number): number {
 }
 
 /** A 32-bit hash of three integers; `index` may exceed 2^32 (it is split into two words). */
-export function hash3(seed: number, index: number, salt: number): number {
+function hash3(seed: number, index: number, salt: number): number {
   const high = Math.floor(index / 0x100000000);
   let h = mix32(seed ^ 0x9e3779b9);
   h = mix32(h ^ (index >>> 0));

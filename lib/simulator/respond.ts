@@ -20,7 +20,7 @@ export function send(res: ServerResponse, status: number, body: string, headers:
 }
 
 /** `{"error": {"code", "message"}}` plus any extra fields (such as `parameter`). */
-export function errorBody(code: string, message: string, extra: Record<string, unknown> = {}): string {
+function errorBody(code: string, message: string, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({ error: { code, message, ...extra } });
 }
 

@@ -7,7 +7,7 @@ import { requireJava } from './java';
 import { scriptFile } from './paths';
 import { assertPortFree } from './ports';
 import { ensureJars } from './provision';
-import { isAlive, removePidFile, signal, tail, terminate, waitForExit } from './process';
+import { isAlive, killAndWait, removePidFile, sizeOf, tail, terminate } from './process';
 import { waitForBroker } from './ready';
 
 /** How to start one single-node KRaft broker (broker and controller in one JVM). */
@@ -93,17 +93,12 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   await writeFile(propertiesFile, brokerProperties({ port, controllerPort, dataDir }, options.extraConfig));
 
   const jvmCommon = ['-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${scriptFile('log4j2.properties')}`, `-Dkafka.logs.dir=${logsDir}`, '-cp', path.join(jars, '*')];
-  const existingId = clusterIdOf(await readFile(path.join(dataDir, 'meta.properties'), 'utf8').catch(() => ''));
-  const clusterId = existingId ?? newClusterId();
-  if (existingId === null) {
-    options.log?.(`Formatting ${dataDir} (cluster ${clusterId})`);
-    // --standalone: a one-voter dynamic quorum; -g: a concurrent format of the same dir is not an error.
-    const format = spawnSync(java, ['-Xmx256m', ...jvmCommon, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile, '--standalone', '-g'], { encoding: 'utf8' });
-    if (format.status !== 0) throw new Error(`formatting ${dataDir} failed (exit ${format.status ?? format.error?.message}):\n${format.stdout}${format.stderr}`);
-  }
+  const { clusterId, formatted } = await formatOnce(java, jvmCommon, dataDir, propertiesFile, options.log);
 
+  const logFrom = { server: sizeOf(logFile), stdout: sizeOf(stdoutFile) };
   const out = openSync(stdoutFile, 'a');
-  const child = spawn(java, [`-Xms${options.heap ?? '512m'}`, `-Xmx${options.heap ?? '512m'}`, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', ...jvmCommon, 'kafka.Kafka', propertiesFile], {
+  const heap = options.heap ?? '512m';
+  const child = spawn(java, [`-Xms${heap}`, `-Xmx${heap}`, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', ...jvmCommon, 'kafka.Kafka', propertiesFile], {
     detached: options.detached ?? false,
     stdio: ['ignore', out, out],
   });
@@ -121,14 +116,13 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   try {
     await waitForBroker({ brokers, clusterId, timeoutMs: options.readyTimeoutMs ?? 60_000, stillRunning: () => !exited && isAlive(pid) });
   } catch (error) {
-    signal(pid, 'SIGKILL');
-    await waitForExit(pid, 10_000);
+    await killAndWait(pid);
     await removePidFile(pidFile, pid);
-    throw new Error(`Kafka did not start: ${(error as Error).message}\n--- ${logFile} (tail) ---\n${tail(logFile, 30)}\n--- ${stdoutFile} (tail) ---\n${tail(stdoutFile, 10)}`);
+    throw new Error(`Kafka did not start: ${(error as Error).message}\n--- ${logFile} (tail) ---\n${tail(logFile, 30, logFrom.server)}\n--- ${stdoutFile} (tail) ---\n${tail(stdoutFile, 10, logFrom.stdout)}`);
   }
 
-  const end = async (how: () => Promise<unknown>): Promise<void> => {
-    await how();
+  const end = async (how: (pid: number) => Promise<unknown>): Promise<void> => {
+    await how(pid);
     await removePidFile(pidFile, pid);
   };
   return {
@@ -137,14 +131,26 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     clusterId,
     dataDir,
     logFile,
-    formatted: existingId === null,
+    formatted,
     startupMs: Date.now() - started,
     options: { ...options, port, controllerPort, workDir, dataDir },
-    stop: (timeoutMs = 30_000) => end(() => terminate(pid, timeoutMs)),
-    kill: () =>
-      end(async () => {
-        signal(pid, 'SIGKILL');
-        if (!(await waitForExit(pid, 10_000))) throw new Error(`broker ${pid} survived SIGKILL`);
-      }),
+    stop: (timeoutMs = 30_000) => end((p) => terminate(p, timeoutMs)),
+    kill: () => end(killAndWait),
   };
+}
+
+/**
+ * Formats the log dir unless it already holds a meta.properties (a restart, perhaps after a
+ * crash: re-formatting then would throw the data away). Returns the dir's cluster id.
+ */
+async function formatOnce(java: string, jvmCommon: string[], dataDir: string, propertiesFile: string, log?: (line: string) => void): Promise<{ clusterId: string; formatted: boolean }> {
+  const existing = clusterIdOf(await readFile(path.join(dataDir, 'meta.properties'), 'utf8').catch(() => ''));
+  if (existing !== null) return { clusterId: existing, formatted: false };
+  const clusterId = newClusterId();
+  log?.(`Formatting ${dataDir} (cluster ${clusterId})`);
+  // --standalone: a one-voter dynamic quorum from the controller listener; -g: never fail on a formatted dir.
+  const args = ['-Xmx256m', ...jvmCommon, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile, '--standalone', '-g'];
+  const format = spawnSync(java, args, { encoding: 'utf8' });
+  if (format.status !== 0) throw new Error(`formatting ${dataDir} failed (exit ${format.status ?? format.error?.message}):\n${format.stdout}${format.stderr}`);
+  return { clusterId, formatted: true };
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -58,9 +58,14 @@ export async function terminate(pid: number, timeoutMs: number): Promise<'stoppe
   signal(pid, 'SIGTERM');
   signal(pid, 'SIGCONT');
   if (await waitForExit(pid, timeoutMs)) return 'stopped';
+  await killAndWait(pid);
+  return 'killed';
+}
+
+/** SIGKILL, as a crash would end it, and wait until the process has gone. */
+export async function killAndWait(pid: number): Promise<void> {
   signal(pid, 'SIGKILL');
-  if (await waitForExit(pid, 10_000)) return 'killed';
-  throw new Error(`process ${pid} survived SIGKILL`);
+  if (!(await waitForExit(pid, 10_000))) throw new Error(`process ${pid} survived SIGKILL`);
 }
 
 /** Sends a signal, ignoring a process that has already gone. */
@@ -72,8 +77,13 @@ export function signal(pid: number, name: NodeJS.Signals): void {
   }
 }
 
-/** The last `lines` lines of a text file, or a note that it does not exist. */
-export function tail(file: string, lines: number): string {
-  if (!existsSync(file)) return `(${file} does not exist)`;
-  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+/** The size of a file in bytes, 0 when it does not exist: where this run's part of a log starts. */
+export function sizeOf(file: string): number {
+  return existsSync(file) ? statSync(file).size : 0;
+}
+
+/** The last `lines` lines of a text file written after byte `from`, or a note that there are none. */
+export function tail(file: string, lines: number, from = 0): string {
+  const text = existsSync(file) ? readFileSync(file).subarray(from).toString('utf8').trimEnd() : '';
+  return text === '' ? `(nothing in ${file})` : text.split('\n').slice(-lines).join('\n');
 }
