@@ -2,6 +2,8 @@
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
 
 module.exports = {
+  // The build copies package.json into dist/: keep jest's module map free of the duplicate.
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
   projects: [
     {
       displayName: 'unit',

@@ -26,7 +26,9 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): P
   const missing = specs.filter((s) => !existing.has(s.topic));
   if (missing.length > 0) {
     await admin.createTopics({
-      waitForLeaders: true,
+      // kafkajs's own leader wait can fail on KRaft 4.x with "This server does not host this
+      // topic-partition" right after creation; waitForLeaders() below polls metadata instead.
+      waitForLeaders: false,
       topics: missing.map((s) => ({
         topic: s.topic,
         numPartitions: s.partitions,
@@ -34,6 +36,7 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): P
         configEntries: Object.entries({ ...s.configs, 'cleanup.policy': s.cleanupPolicy }).map(([name, value]) => ({ name, value })),
       })),
     });
+    await waitForLeaders(admin, missing.map((s) => s.topic));
   }
   const policies = await describeCleanupPolicies(admin, specs.map((s) => s.topic));
   for (const spec of specs) {
@@ -68,4 +71,19 @@ async function describeCleanupPolicies(admin: Admin, topics: readonly string[]):
     if (entry) policies.set(resource.resourceName, entry.configValue);
   }
   return policies;
+}
+
+/** Polls metadata until every partition of `topics` has a leader (bounded). */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      if (meta.length === topics.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new KafkaError(`topics ${topics.join(', ')} were created but have no partition leader after ${timeoutMs} ms; check the broker log`, { code: 'KAFKA_TOPIC_NOT_READY', retriable: true });
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
 }
