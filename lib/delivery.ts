@@ -8,7 +8,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { LoadedConfig } from './config/load';
 import type { JsonValue, PipelineConfig, ResolvedResource } from './config/types';
 import { ConfigError, InvalidRecordsError } from './errors';
@@ -23,11 +23,12 @@ import { extract, type PipelineEvent, type ResourcePlan } from './pipeline';
 import { createValueEncoder } from './sink/encode';
 import { createKafka, kafkaFailure } from './sink/kafka';
 import { preparePage, type PreparedPage, type ResourceSink } from './sink/prepare';
-import { createPublisher, type OutgoingMessage, type Publisher } from './sink/publish';
+import { createPublisher, waitUntilReadable, type OutgoingMessage, type Publisher } from './sink/publish';
 import { readTopic } from './sink/read-topic';
 import { ensureTopics, type TopicSpec } from './sink/topics';
 import { advance, beginRun, canResume, complete, type ResourceState } from './state/checkpoint';
 import { loadStates, stateMessage, stateOf } from './state/store';
+import { inferSchema } from './validation/infer';
 import { loadSchemas, type CompiledSchema } from './validation/schemas';
 
 export interface RunOptions {
@@ -49,6 +50,8 @@ export interface ResourceSummary {
   records: number;
   tombstones: number;
   deadLettered: number;
+  /** Records published without undeclared fields (schema_contract discard_value). */
+  trimmed: number;
   resumed: boolean;
   fullRefresh: boolean;
   startedAt: number;
@@ -94,7 +97,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     const stateTopic = pipeline.delivery.state_topic!;
     const states = await loadStates(kafka, stateTopic, pipeline.pipeline_name).catch((e: unknown) => Promise.reject(kafkaFailure(e, `reading state topic ${stateTopic}`, brokers)));
     const snapshot = async (topic: string) => Object.fromEntries((await admin.fetchTopicOffsets(topic)).map((p) => [String(p.partition), p.high]));
-    const io: KafkaIO = { kafka, publisher, stateTopic, states, snapshot };
+    const io: KafkaIO = { kafka, admin, publisher, stateTopic, states, snapshot };
     return await deliver(options, runId, wanted, sinks, io, states, log);
   } finally {
     await publisher?.close();
@@ -104,6 +107,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
 
 interface KafkaIO {
   kafka: Kafka;
+  admin: Admin;
   publisher: Publisher;
   stateTopic: string;
   states: Map<string, ResourceState>;
@@ -119,6 +123,8 @@ interface Tracker {
   persist: boolean;
   snapshotTombstones: boolean;
   done: boolean;
+  /** The inferred schema was logged (resources without a .avsc). */
+  inferred: boolean;
 }
 
 /** A page item carries the state *as of that page*: a batch never commits state for pages it does not hold. */
@@ -173,7 +179,8 @@ async function deliver(
       persist: io !== null,
       snapshotTombstones,
       done: false,
-      summary: { resource: resource.name, topic: sink.topic, pages: 0, records: 0, tombstones: 0, deadLettered: 0, resumed: run !== null, fullRefresh, startedAt: Date.now(), durationMs: 0 },
+      inferred: false,
+      summary: { resource: resource.name, topic: sink.topic, pages: 0, records: 0, tombstones: 0, deadLettered: 0, trimmed: 0, resumed: run !== null, fullRefresh, startedAt: Date.now(), durationMs: 0 },
     });
   }
 
@@ -197,6 +204,13 @@ async function deliver(
       queue.push({ kind: 'done', tracker });
     } else {
       const { page } = event;
+      if (!tracker.sink.schema && !tracker.inferred && page.records.length > 0) {
+        tracker.inferred = true;
+        log.info('no schema file for this resource: records are published unvalidated; the schema inferred from its first page is below. Review it and save it with: rest2kafka schema --config FILE --resource ' + page.resource, {
+          resource: page.resource,
+          inferred_schema: inferSchema(page.records, page.resource),
+        });
+      }
       const prepared = preparePage(tracker.sink, { index: page.index, url: page.url, records: page.records, fetchedAt: page.fetchedAt }, runId);
       if (prepared.deadLettered > 0 && onInvalid === 'fail') {
         throw new InvalidRecordsError(`resource "${page.resource}" page ${page.index}: ${prepared.deadLettered} invalid record(s); first: ${firstReason(prepared)}. Nothing from this page was published (delivery.on_invalid is "fail").`, { context: { resource: page.resource, page: page.index, url: page.url } });
@@ -269,6 +283,7 @@ async function deliver(
         s.records += item.prepared.records;
         s.tombstones += item.prepared.tombstones;
         s.deadLettered += item.prepared.deadLettered;
+        s.trimmed += item.prepared.trimmed;
         s.durationMs = Date.now() - s.startedAt;
       }
       options.onProgress?.([...trackers.values()].map((t) => t.summary));
@@ -320,6 +335,7 @@ async function completeResource(tracker: Tracker, io: KafkaIO | null, runId: str
   const run = tracker.state.run;
   let tombstones: OutgoingMessage[] = [];
   if (tracker.snapshotTombstones && run?.snapshot_offsets) {
+    await waitUntilReadable(io.admin, tracker.sink.topic, io.publisher.written(tracker.sink.topic));
     const keys = await keysMissingFromSnapshot(io.kafka, tracker.sink.topic, run.snapshot_offsets, new Set(run.dead_lettered_keys));
     tombstones = keys.map((key) => ({ topic: tracker.sink.topic, key, value: null, headers: { 'r2k-resource': tracker.resource.name, 'r2k-run-id': runId, 'r2k-reason': 'full-refresh' }, timestamp: String(Date.now()) }));
     tracker.summary.tombstones += tombstones.length;
@@ -394,7 +410,6 @@ function buildSinks(pipeline: PipelineConfig, resources: readonly ResolvedResour
       schema,
       contract: resource.schemaContract,
       encoder: createValueEncoder(format, schema ?? undefined),
-      valueFormat: format,
     });
   }
   return sinks;

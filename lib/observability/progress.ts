@@ -16,7 +16,7 @@ export function progressReporter(stream: NodeJS.WritableStream, tty: boolean): (
 }
 
 export function formatSummary(summaries: readonly ResourceSummary[], dryRun: boolean): string {
-  const header = ['resource', 'topic', 'pages', 'records', 'tombstones', 'dead-lettered', 'duration', 'records/s'];
+  const header = ['resource', 'topic', 'pages', 'records', 'tombstones', 'dead-lettered', 'trimmed', 'duration', 'records/s'];
   const rows = summaries.map((s) => [
     s.resource + (s.resumed ? ' (resumed)' : '') + (s.fullRefresh ? ' (full refresh)' : ''),
     dryRun ? '(dry run)' : s.topic,
@@ -24,6 +24,7 @@ export function formatSummary(summaries: readonly ResourceSummary[], dryRun: boo
     String(s.records),
     String(s.tombstones),
     String(s.deadLettered),
+    String(s.trimmed),
     `${(s.durationMs / 1000).toFixed(1)}s`,
     rate(s.records, s.durationMs),
   ]);

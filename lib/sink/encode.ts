@@ -2,10 +2,13 @@
  * Record values as Kafka message bytes, a page at a time.
  *
  * Both formats write a whole page into one buffer and hand out non-overlapping `subarray`
- * views, one per record: per-record allocation is what the hot path spends its time on
- * (measured: Avro page encoding ~2× per-record `toBuffer`; JSON one `Buffer.from` of the joined
- * page ~1.2× per-record `Buffer.from`). A view keeps its page's buffer alive until the last
- * view is released, which is at most one page per in-flight send.
+ * views, one per record, because per-record buffer allocation is a large share of the hot path.
+ * Measured on 100-record incident pages (2-core machine, CPU time): Avro page encoding 630–700k
+ * records/s against 390–470k for per-record `toBuffer`; JSON with one `Buffer.from` of the
+ * joined page 420–475k against 350–375k for per-record `Buffer.from`. Reusing one avsc `Tap`
+ * (private API) measured no better than the public `encode`, so this uses `encode`.
+ * A view keeps its page's buffer alive until the last view is released: at most one page per
+ * in-flight send.
  *
  * Tombstones are not encoded here: a delete is `value: null`, decided by the publisher.
  */
@@ -28,6 +31,8 @@ export const CONTENT_TYPES: Readonly<Record<ValueFormat, string>> = {
 /**
  * Creates the encoder for a resource. Avro values are the bare binary encoding (no container
  * header, no registry prefix): consumers find the writer schema by the fingerprint header.
+ * Avro values hold only the declared fields, so under `schema_contract: evolve` undeclared
+ * fields pass validation yet are not in the value; JSON values keep them.
  *
  * @example
  * const encoder = createValueEncoder('avro', schemas.get('incidents'));

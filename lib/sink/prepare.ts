@@ -3,7 +3,7 @@
  * hard-deleted records, schema validation, value encoding, and a dead-letter message for every
  * record that cannot be published. Pure and per page: no per-record Observables, no I/O.
  */
-import type { SchemaContractMode, ValueFormat } from '../config/types';
+import type { SchemaContractMode } from '../config/types';
 import type { KeyOf } from '../keying/primary-key';
 import type { CompiledSchema } from '../validation/schemas';
 import { validatePage } from '../validation/validate';
@@ -23,7 +23,6 @@ export interface ResourceSink {
   schema: CompiledSchema | null;
   contract: SchemaContractMode;
   encoder: ValueEncoder;
-  valueFormat: ValueFormat;
 }
 
 export interface PageToPublish {
@@ -40,6 +39,8 @@ export interface PreparedPage {
   records: number;
   tombstones: number;
   deadLettered: number;
+  /** Records published without their undeclared fields (`discard_value`). */
+  trimmed: number;
   /** Keys of dead-lettered records (a full refresh must not tombstone them). */
   deadLetteredKeys: string[];
 }
@@ -67,15 +68,18 @@ export function preparePage(sink: ResourceSink, page: PageToPublish, runId: stri
   }
 
   let valid = live;
+  let trimmed = 0;
   if (sink.schema) {
     const checked = validatePage(live, sink.schema, sink.contract, sink.keyOf);
     valid = checked.valid;
     for (const r of checked.invalid) reject(r.record, r.key, r.reason, r.paths);
-    for (const r of checked.discarded) reject(r.record, r.key, `discarded by schema_contract discard_row: ${r.reason}`, r.paths);
+    // dlt drops discard_row records silently; here they are dead-lettered with the reason.
+    for (const r of checked.discarded) reject(r.record, r.key, r.reason, r.paths);
+    trimmed = checked.trimmed.length;
   }
 
   const headers: Record<string, string> = {
-    'content-type': sink.valueFormat === 'avro' ? 'avro/binary' : 'application/json',
+    'content-type': sink.encoder.contentType,
     'r2k-resource': sink.resource,
     'r2k-run-id': runId,
   };
@@ -95,6 +99,7 @@ export function preparePage(sink: ResourceSink, page: PageToPublish, runId: stri
     records: valid.length,
     tombstones: tombstoneKeys.length,
     deadLettered: letters.length,
+    trimmed,
     deadLetteredKeys: letters.flatMap((l) => (l.key === null ? [] : [l.key])),
   };
 }

@@ -13,7 +13,7 @@
  * failure marks the publisher broken; the run ends and the next run resumes from the state
  * topic (which settles the unknown outcome of the failed commit).
  */
-import { CompressionTypes, Kafka, Message, Partitioners, Producer, TopicMessages } from 'kafkajs';
+import { Admin, CompressionTypes, Kafka, Message, Partitioners, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
 import { KafkaError } from '../errors';
 import { kafkaFailure } from './kafka';
 
@@ -43,6 +43,13 @@ export interface PublisherOptions {
 export interface Publisher {
   /** Publishes `data`, then `state`; resolves once both are durable (committed or acknowledged). */
   publish(data: readonly OutgoingMessage[], state: readonly OutgoingMessage[]): Promise<void>;
+  /**
+   * Per partition of `topic`, the base offset of the last record batch this publisher wrote.
+   * A committed transaction becomes readable only once its markers are written, which happens
+   * after commit() resolves: a reader that needs our own writes waits until the partition's
+   * last stable offset is past these (see {@link waitUntilReadable}).
+   */
+  written(topic: string): ReadonlyMap<number, bigint>;
   close(): Promise<void>;
 }
 
@@ -79,6 +86,7 @@ export async function createPublisher(kafka: Kafka, options: PublisherOptions): 
 
 class KafkaPublisher implements Publisher {
   private broken: unknown = null;
+  private readonly lastBatch = new Map<string, Map<number, bigint>>();
   private readonly compression: CompressionTypes;
   private readonly maxChunkBytes: number;
 
@@ -120,12 +128,39 @@ class KafkaPublisher implements Publisher {
     messages: readonly OutgoingMessage[],
   ): Promise<void> {
     for (const chunk of chunkBySize(messages, this.maxChunkBytes)) {
-      await send({ topicMessages: chunk, acks: -1, compression: this.compression });
+      const metadata = (await send({ topicMessages: chunk, acks: -1, compression: this.compression })) as RecordMetadata[] | undefined;
+      for (const m of metadata ?? []) {
+        let partitions = this.lastBatch.get(m.topicName);
+        if (!partitions) this.lastBatch.set(m.topicName, (partitions = new Map()));
+        if (m.baseOffset !== undefined) partitions.set(m.partition, BigInt(m.baseOffset));
+      }
     }
+  }
+
+  written(topic: string): ReadonlyMap<number, bigint> {
+    return this.lastBatch.get(topic) ?? new Map();
   }
 
   async close(): Promise<void> {
     await this.producer.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * Waits until every record batch in `written` is below the partition's last stable offset,
+ * i.e. readable by read_committed consumers (bounded).
+ */
+export async function waitUntilReadable(admin: Admin, topic: string, written: ReadonlyMap<number, bigint>, timeoutMs = 30000): Promise<void> {
+  if (written.size === 0) return;
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 10; ; delay = Math.min(delay * 2, 500)) {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    const stable = new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+    if ([...written].every(([partition, base]) => (stable.get(partition) ?? 0n) > base)) return;
+    if (Date.now() > deadline) {
+      throw new KafkaError(`records written to ${topic} did not become readable within ${timeoutMs} ms (transaction markers not written?)`, { code: 'KAFKA_NOT_STABLE', retriable: true });
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }
 
