@@ -98,7 +98,13 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     const states = await loadStates(kafka, stateTopic, pipeline.pipeline_name).catch((e: unknown) => Promise.reject(kafkaFailure(e, `reading state topic ${stateTopic}`, brokers)));
     const snapshot = async (topic: string) => Object.fromEntries((await admin.fetchTopicOffsets(topic)).map((p) => [String(p.partition), p.high]));
     const io: KafkaIO = { kafka, admin, publisher, stateTopic, states, snapshot };
-    return await deliver(options, runId, wanted, sinks, io, states, log);
+    const result = await deliver(options, runId, wanted, sinks, io, states, log);
+    // commit() resolves before the coordinator has written the transaction markers, and until
+    // it has, read_committed readers stop short of the last transaction. Waiting here means that
+    // once `run` returns, everything it published is readable (e.g. by a `replay` right after).
+    const written = new Set([...sinks.values()].flatMap((s) => [s.topic, s.deadLetterTopic]).concat(stateTopic));
+    for (const topic of written) await waitUntilReadable(admin, topic, publisher.written(topic));
+    return result;
   } finally {
     await publisher?.close();
     await admin.disconnect().catch(() => undefined);

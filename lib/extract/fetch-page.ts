@@ -2,10 +2,10 @@
  * One page, end to end through the HTTP stages: auth → send → response actions → status
  * check → JSON → data selector, with the retry wrapped around exactly this page.
  */
-import { defer, from, switchMap, tap } from 'rxjs';
+import { catchError, defer, from, switchMap, tap, throwError } from 'rxjs';
 import type { ResponseAction } from '../config/types';
 import type { Auth } from '../auth/types';
-import { ResponseError } from '../errors';
+import { ResponseError, RetriesExhaustedError } from '../errors';
 import type { HttpClient } from '../http/client';
 import { checkStatus, parseJsonBody } from '../http/client';
 import type { PageRequest } from '../http/request';
@@ -74,7 +74,10 @@ export function createPageFetcher(options: PageFetcherOptions): FetchPage {
   };
 
   const fetchWithRetry = (request: PageRequest, index: number) =>
-    defer(() => from(fetchOnce(request, index))).pipe(retryWithBackoff<PageResponse | null>(options.retry));
+    defer(() => from(fetchOnce(request, index))).pipe(
+      retryWithBackoff<PageResponse | null>(options.retry),
+      catchError((error: unknown) => throwError(() => locate(error, options.resource, index))),
+    );
   const slots = options.slots;
   if (!slots) return fetchWithRetry;
   return (request, index) =>
@@ -82,6 +85,18 @@ export function createPageFetcher(options: PageFetcherOptions): FetchPage {
       switchMap(() => fetchWithRetry(request, index)),
       tap({ next: (page) => page === null && slots.release(), error: () => slots.release() }),
     );
+}
+
+/**
+ * Names the resource and page in a "gave up after N attempts" error: the retry operator knows
+ * neither, and the last error (a network failure, a 5xx) names only the URL.
+ */
+function locate(error: unknown, resource: string, page: number): unknown {
+  if (error instanceof RetriesExhaustedError) {
+    error.message = `resource "${resource}" page ${page}: ${error.message}`;
+    Object.assign(error.context, { resource, page });
+  }
+  return error;
 }
 
 function describeAuth(auth: Auth): string {

@@ -43,7 +43,10 @@ export function clearSecrets(): void {
   secretPattern = null;
 }
 
-const URL_PARAM = /([?&])([^=&#\s"']+)=([^&#\s"']*)/g;
+// The value stops before up to two punctuation marks that end the URL in prose, so
+// "for url: …?api_key=k: the API rejected" and "(…?api_key=k): …" keep their `:` and `)`
+// (masking them too left messages unbalanced). Punctuation inside a value is still masked.
+const URL_PARAM = /([?&])([^=&#\s"']+)=([^&#\s"']*?)(?=[).,;:\]]{0,2}(?:[&#\s"']|$))/g;
 
 /** Masks the values of sensitive query parameters in every URL-like part of `text`. */
 export function redactUrl(text: string): string {

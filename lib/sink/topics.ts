@@ -20,9 +20,15 @@ export interface TopicSpec {
   purpose: string;
 }
 
-/** Creates missing topics and verifies the cleanup policy of every topic. */
+/**
+ * Verifies the cleanup policy of every existing topic, then creates the missing ones (and
+ * verifies them too: another process may have created one first). Existing topics are checked
+ * before anything is created so that a refused run leaves no new topics behind.
+ */
 export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): Promise<{ created: string[] }> {
   const existing = new Set(await admin.listTopics());
+  const present = specs.filter((s) => existing.has(s.topic));
+  if (present.length > 0) await verifyPolicies(admin, present);
   const missing = specs.filter((s) => !existing.has(s.topic));
   if (missing.length > 0) {
     await admin.createTopics({
@@ -37,7 +43,12 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): P
       })),
     });
     await waitForLeaders(admin, missing.map((s) => s.topic));
+    await verifyPolicies(admin, missing);
   }
+  return { created: missing.map((s) => s.topic) };
+}
+
+async function verifyPolicies(admin: Admin, specs: readonly TopicSpec[]): Promise<void> {
   const policies = await describeCleanupPolicies(admin, specs.map((s) => s.topic));
   for (const spec of specs) {
     const actual = policies.get(spec.topic);
@@ -52,7 +63,6 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): P
       );
     }
   }
-  return { created: missing.map((s) => s.topic) };
 }
 
 /** `compact,delete` satisfies neither: it both compacts and expires records. */
@@ -73,13 +83,19 @@ async function describeCleanupPolicies(admin: Admin, topics: readonly string[]):
   return policies;
 }
 
-/** Polls metadata until every partition of `topics` has a leader (bounded). */
+/** Polls until every partition of `topics` has a leader that serves it (bounded). */
 async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
     try {
       const { topics: meta } = await admin.fetchTopicMetadata({ topics });
-      if (meta.length === topics.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      if (meta.length === topics.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) {
+        // A KRaft broker can name a partition's leader in metadata a moment before it serves the
+        // partition: ListOffsets (how every reader starts, e.g. the state topic's) then fails with
+        // NOT_LEADER_FOR_PARTITION, which kafkajs's admin does not retry. Answered offsets prove it.
+        for (const topic of topics) await admin.fetchTopicOffsets(topic);
+        return;
+      }
     } catch (error) {
       if (Date.now() > deadline) throw error;
     }

@@ -15,6 +15,8 @@ export interface ReadRecord {
   /** `null` is a tombstone; an empty Buffer is an ordinary (empty) value. */
   value: Buffer | null;
   headers: Record<string, string | string[]>;
+  /** The record's timestamp, milliseconds since the epoch as a string (kafkajs's form). */
+  timestamp: string;
 }
 
 export interface ReadOptions {
@@ -125,7 +127,7 @@ export async function readAllFromStart(topic: string, options: ReadOptions = {})
           autoCommit: false,
           eachBatch: async ({ batch }) => {
             for (const m of batch.messages) {
-              records.push({ partition: batch.partition, offset: m.offset, key: m.key?.toString('utf8') ?? null, value: m.value, headers: decodeHeaders(m.headers) });
+              records.push({ partition: batch.partition, offset: m.offset, key: m.key?.toString('utf8') ?? null, value: m.value, headers: decodeHeaders(m.headers), timestamp: m.timestamp });
             }
           },
         })
@@ -196,7 +198,7 @@ interface InternalCluster {
  * behind a private symbol, used here. kafkajs is pinned to 2.2.4, and this fails loudly if
  * that ever changes.
  */
-async function highWatermarks(kafka: Kafka, topic: string): Promise<Map<number, string>> {
+export async function highWatermarks(kafka: Kafka, topic: string): Promise<Map<number, string>> {
   const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
   const create = symbol === undefined ? undefined : (kafka as unknown as Record<symbol, unknown>)[symbol];
   if (typeof create !== 'function') throw new Error('kafkajs internals changed: cannot list high watermarks for readUncommitted reads');

@@ -9,7 +9,7 @@ import type { PageRequest } from '../../../lib/http/request';
 // lib/version.ts resolves package.json relative to the compiled file, which ts-jest does not use.
 jest.mock('../../../lib/version', () => ({ version: '9.9.9-test' }));
 
-/** A local API stand-in; a unit test needs a real socket to see node-fetch's own failures. */
+/** A local API stand-in: only a real socket shows node-fetch's own failures (hence an integration test). */
 function startServer(): Promise<{ server: http.Server; base: string; hanging: http.ServerResponse[]; arrived: (path: string) => Promise<void> }> {
   const hanging: http.ServerResponse[] = [];
   const waiters = new Map<string, () => void>();
