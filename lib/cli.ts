@@ -5,8 +5,8 @@
  */
 import { commands } from './commands';
 import type { CommandIO } from './commands/types';
-import { ExitCode, Rest2KafkaError, exitCodeOf } from './errors';
-import { redact, redactError } from './http/redact';
+import { ExitCode, exitCodeOf } from './errors';
+import { formatError } from './observability/format-error';
 import { version } from './version';
 
 export const EXIT_CODES_HELP = `Exit codes:
@@ -65,24 +65,6 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     io.stderr.write(`${formatError(error)}\n`);
     return exitCodeOf(error);
   }
-}
-
-/** One redacted paragraph: what failed, where, and (from the message) how to fix it. */
-export function formatError(error: unknown): string {
-  if (error instanceof Rest2KafkaError) {
-    redactError(error);
-    const lines = [`error [${error.code}]: ${error.message}`];
-    for (let cause = error.cause, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
-      redactError(cause);
-      if (!error.message.includes(cause.message)) lines.push(`  caused by: ${cause.message}`);
-    }
-    return redact(lines.join('\n'));
-  }
-  if (error instanceof Error) {
-    redactError(error);
-    return redact(`internal error: ${error.stack ?? error.message}\nThis is a bug in rest2kafka; please report it.`);
-  }
-  return redact(`internal error: ${String(error)}`);
 }
 
 if (require.main === module) {

@@ -268,11 +268,12 @@ async function deliver(
   let interrupted = false;
   try {
     for (;;) {
-      if (failure) throw failure;
+      // Checked first: aborting cancels in-flight requests, whose errors are not the story.
       if (options.signal.aborted) {
         interrupted = true;
         break;
       }
+      if (failure) throw failure;
       if (queue.length === 0) {
         if (finished) break;
         await new Promise<void>((resolve) => (wake = resolve));

@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/load';
 import { runPipeline, type ResourceSummary } from '../delivery';
-import { ExitCode } from '../errors';
+import { formatError } from '../observability/format-error';
+import { ConfigError, ExitCode, FencedError, Rest2KafkaError } from '../errors';
 import { createLogger } from '../observability/logger';
 import { formatSummary, progressReporter } from '../observability/progress';
 import { parseFlags, requireFlag } from './args';
@@ -9,7 +10,7 @@ import type { Command } from './types';
 export const runCommand: Command = {
   name: 'run',
   summary: 'extract every resource and publish it to Kafka (with state, dead letters, tombstones)',
-  help: `Usage: rest2kafka run --config FILE [--resource NAME]... [--full-refresh] [--dry-run]
+  help: `Usage: rest2kafka run --config FILE [--resource NAME]... [--full-refresh] [--dry-run] [--interval DURATION]
 
 Extracts the resources of a pipeline file and publishes each record to its resource's
 topic, keyed by its primary key. Each page and the state that covers it commit in one Kafka
@@ -21,6 +22,9 @@ Options:
       --full-refresh    ignore incremental state, re-extract everything, then tombstone keys
                         the API no longer has (merge/replace resources)
       --dry-run         extract, validate and encode, publish nothing (no Kafka needed)
+      --interval D      keep running: start a run every D (e.g. 30s, 5m, 1h) until SIGTERM;
+                        a failed run is logged and retried at the next tick, except
+                        configuration errors and fencing, which stop the service
       --log-level L     debug | info | warn | error (default info)
       --log-format F    json | pretty (default: pretty on a terminal, else json)
   -q, --quiet           no progress line and no summary table
@@ -41,7 +45,9 @@ Exit codes: 0 ok, 2 config, 3 source API, 4 credentials, 5 Kafka, 6 invalid reco
       'log-level': { type: 'string' },
       'log-format': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
+      interval: { type: 'string' },
     });
+    const intervalMs = values.interval === undefined ? null : parseDuration(values.interval);
     const isTty = Boolean((io.stderr as { isTTY?: boolean }).isTTY);
     const logger = createLogger({
       level: (values['log-level'] as 'info') ?? 'info',
@@ -50,17 +56,53 @@ Exit codes: 0 ok, 2 config, 3 source API, 4 credentials, 5 Kafka, 6 invalid reco
     });
     const loaded = await loadConfig(requireFlag('run', 'config', values.config), { env: io.env });
     for (const warning of loaded.warnings) logger.warn(warning);
-    const progress = values.quiet ? undefined : progressReporter(io.stderr, isTty);
-    const result = await runPipeline({
-      loaded,
-      only: values.resource ?? [],
-      fullRefresh: values['full-refresh'] ?? false,
-      dryRun: values['dry-run'] ?? false,
-      logger,
-      signal: io.signal,
-      onProgress: progress,
-    });
-    if (!values.quiet) io.stderr.write(formatSummary(result.summaries as ResourceSummary[], values['dry-run'] ?? false));
-    return result.interrupted ? ExitCode.INTERRUPTED : ExitCode.OK;
+    const once = async () => {
+      const result = await runPipeline({
+        loaded,
+        only: values.resource ?? [],
+        fullRefresh: values['full-refresh'] ?? false,
+        dryRun: values['dry-run'] ?? false,
+        logger,
+        signal: io.signal,
+        onProgress: values.quiet ? undefined : progressReporter(io.stderr, isTty),
+      });
+      if (!values.quiet) io.stderr.write(formatSummary(result.summaries as ResourceSummary[], values['dry-run'] ?? false));
+      return result;
+    };
+    if (intervalMs === null) return (await once()).interrupted ? ExitCode.INTERRUPTED : ExitCode.OK;
+
+    logger.info('running as a service', { interval_ms: intervalMs });
+    while (!io.signal.aborted) {
+      try {
+        await once();
+      } catch (error) {
+        // Bad config and fencing do not heal by waiting; anything else may (API or broker down).
+        if (error instanceof ConfigError || error instanceof FencedError || !(error instanceof Rest2KafkaError)) throw error;
+        logger.error('run failed; retrying at the next interval', { error: formatError(error) });
+      }
+      await sleep(intervalMs, io.signal);
+    }
+    // SIGTERM between or during runs: the current batch committed, nothing half-published.
+    return ExitCode.OK;
   },
 };
+
+/** `30s`, `5m`, `1h`, or plain milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  const ms = match ? Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 'ms') as 'ms'] : NaN;
+  if (!(ms >= 1000)) throw new ConfigError(`run: --interval must be a duration of at least 1s such as 30s, 5m or 1h, got "${text}"`, { code: 'USAGE' });
+  return ms;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done);
+  });
+}

@@ -63,7 +63,7 @@ async function committedPages(topic: string, pages: number, timeoutMs = 60_000):
  * Best effort: waits (briefly) until a transaction holds records beyond the last stable offset,
  * so the kill leaves an open transaction for the rerun to abort. A commit can still win the race.
  */
-async function openTransaction(topic: string, attempts = 100): Promise<boolean> {
+async function openTransaction(topic: string, attempts = 10): Promise<boolean> {
   const kafka = createTestKafka();
   for (let i = 0; i < attempts; i++) {
     const [high, stable] = await Promise.all([highWatermarks(kafka, topic), admin.fetchTopicOffsets(topic)]);
