@@ -1,5 +1,5 @@
 /** Two projects: unit tests never open a socket; integration tests share one real broker. */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 
 module.exports = {
   // The build copies package.json into dist/: keep jest's module map free of the duplicate.
