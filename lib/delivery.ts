@@ -18,7 +18,9 @@ import { incrementalParamOf } from './http/endpoint-request';
 import { createIncrementalFilter } from './incremental/filter';
 import type { IncrementalState } from './incremental/types';
 import { compileKey } from './keying/primary-key';
+import { crashPoint } from './observability/crash-points';
 import type { Logger } from './observability/logger';
+import type { Metrics } from './observability/metrics';
 import { extract, type PipelineEvent, type ResourcePlan } from './pipeline';
 import { createValueEncoder } from './sink/encode';
 import { createKafka, kafkaFailure } from './sink/kafka';
@@ -41,6 +43,7 @@ export interface RunOptions {
   signal: AbortSignal;
   /** Called after each committed batch (progress display). */
   onProgress?: (summaries: readonly ResourceSummary[]) => void;
+  metrics?: Metrics;
 }
 
 export interface ResourceSummary {
@@ -230,6 +233,7 @@ async function deliver(
         deadLetteredKeys: prepared.deadLetteredKeys,
       });
       queue.push({ kind: 'page', tracker, prepared, state: tracker.state });
+      crashPoint('after-fetch'); // test hook (R2K_CRASH_AT): a page prepared, its batch not committed
     }
     signalWake();
   };
@@ -242,7 +246,11 @@ async function deliver(
     plans,
     slots,
     signal: options.signal,
-    onRetry: (resource, info) => log.warn('retrying request', { resource, attempt: info.attempt, delay_ms: info.delayMs, error: info.error }),
+    onResponse: (resource, status) => options.metrics?.response(resource, status),
+    onRetry: (resource, info) => {
+      options.metrics?.retry(resource);
+      log.warn('retrying request', { resource, attempt: info.attempt, delay_ms: info.delayMs, error: info.error });
+    },
   }).subscribe({
     next: (event) => {
       try {
@@ -280,8 +288,13 @@ async function deliver(
         continue;
       }
       const batch = takeBatch(queue);
-      if (batch[0].kind === 'done') await completeResource(batch[0].tracker, io, runId, log);
+      if (batch[0].kind === 'done') {
+        await completeResource(batch[0].tracker, io, runId, log);
+        const { tracker } = batch[0];
+        options.metrics?.synced(tracker.resource.name, new Date(), (tracker.state.incremental as { last_value?: unknown } | null)?.last_value);
+      }
       else await commitPages(batch as Extract<Item, { kind: 'page' }>[], io);
+      crashPoint('after-commit'); // test hook (R2K_CRASH_AT): a batch committed, the next not begun
       for (const item of batch) {
         if (item.kind !== 'page') continue;
         slots.release();
@@ -291,6 +304,7 @@ async function deliver(
         s.tombstones += item.prepared.tombstones;
         s.deadLettered += item.prepared.deadLettered;
         s.trimmed += item.prepared.trimmed;
+        options.metrics?.published(s.resource, { records: item.prepared.records, tombstones: item.prepared.tombstones, deadLettered: item.prepared.deadLettered, bytes: item.prepared.bytes });
         s.durationMs = Date.now() - s.startedAt;
       }
       options.onProgress?.([...trackers.values()].map((t) => t.summary));

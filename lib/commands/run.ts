@@ -3,8 +3,10 @@ import { runPipeline, type ResourceSummary } from '../delivery';
 import { formatError } from '../observability/format-error';
 import { ConfigError, ExitCode, FencedError, Rest2KafkaError } from '../errors';
 import { createLogger } from '../observability/logger';
+import { createMetrics } from '../observability/metrics';
+import { startOpsServer } from '../observability/ops-server';
 import { formatSummary, progressReporter } from '../observability/progress';
-import { parseFlags, requireFlag } from './args';
+import { intFlag, parseFlags, requireFlag } from './args';
 import type { Command } from './types';
 
 export const runCommand: Command = {
@@ -25,6 +27,8 @@ Options:
       --interval D      keep running: start a run every D (e.g. 30s, 5m, 1h) until SIGTERM;
                         a failed run is logged and retried at the next tick, except
                         configuration errors and fencing, which stop the service
+      --metrics-port N  serve /metrics (Prometheus), /healthz and /readyz on this port
+      --metrics-host H  address to bind (default 127.0.0.1; 0.0.0.0 in a container)
       --log-level L     debug | info | warn | error (default info)
       --log-format F    json | pretty (default: pretty on a terminal, else json)
   -q, --quiet           no progress line and no summary table
@@ -46,7 +50,10 @@ Exit codes: 0 ok, 2 config, 3 source API, 4 credentials, 5 Kafka, 6 invalid reco
       'log-format': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       interval: { type: 'string' },
+      'metrics-port': { type: 'string' },
+      'metrics-host': { type: 'string' },
     });
+    const metricsPort = values['metrics-port'] === undefined ? null : intFlag('run', 'metrics-port', values['metrics-port'])!;
     const intervalMs = values.interval === undefined ? null : parseDuration(values.interval);
     const isTty = Boolean((io.stderr as { isTTY?: boolean }).isTTY);
     const logger = createLogger({
@@ -56,6 +63,10 @@ Exit codes: 0 ok, 2 config, 3 source API, 4 credentials, 5 Kafka, 6 invalid reco
     });
     const loaded = await loadConfig(requireFlag('run', 'config', values.config), { env: io.env });
     for (const warning of loaded.warnings) logger.warn(warning);
+    const metrics = metricsPort === null ? undefined : createMetrics();
+    const ops = metrics ? await startOpsServer(metricsPort!, values['metrics-host'] ?? '127.0.0.1', metrics) : null;
+    if (ops) logger.info('serving /metrics, /healthz and /readyz', { port: ops.port });
+
     const once = async () => {
       const result = await runPipeline({
         loaded,
@@ -65,25 +76,31 @@ Exit codes: 0 ok, 2 config, 3 source API, 4 credentials, 5 Kafka, 6 invalid reco
         logger,
         signal: io.signal,
         onProgress: values.quiet ? undefined : progressReporter(io.stderr, isTty),
+        metrics,
       });
+      ops?.setReady(true);
       if (!values.quiet) io.stderr.write(formatSummary(result.summaries as ResourceSummary[], values['dry-run'] ?? false));
       return result;
     };
-    if (intervalMs === null) return (await once()).interrupted ? ExitCode.INTERRUPTED : ExitCode.OK;
-
-    logger.info('running as a service', { interval_ms: intervalMs });
-    while (!io.signal.aborted) {
-      try {
-        await once();
-      } catch (error) {
-        // Bad config and fencing do not heal by waiting; anything else may (API or broker down).
-        if (error instanceof ConfigError || error instanceof FencedError || !(error instanceof Rest2KafkaError)) throw error;
-        logger.error('run failed; retrying at the next interval', { error: formatError(error) });
+    try {
+      if (intervalMs === null) return (await once()).interrupted ? ExitCode.INTERRUPTED : ExitCode.OK;
+      logger.info('running as a service', { interval_ms: intervalMs });
+      while (!io.signal.aborted) {
+        try {
+          await once();
+        } catch (error) {
+          // Bad config and fencing do not heal by waiting; anything else may (API or broker down).
+          if (error instanceof ConfigError || error instanceof FencedError || !(error instanceof Rest2KafkaError)) throw error;
+          ops?.setReady(false, `last run failed: ${error.code}`);
+          logger.error('run failed; retrying at the next interval', { error: formatError(error) });
+        }
+        await sleep(intervalMs, io.signal);
       }
-      await sleep(intervalMs, io.signal);
+      // SIGTERM between or during runs: the current batch committed, nothing half-published.
+      return ExitCode.OK;
+    } finally {
+      await ops?.close();
     }
-    // SIGTERM between or during runs: the current batch committed, nothing half-published.
-    return ExitCode.OK;
   },
 };
 

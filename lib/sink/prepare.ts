@@ -41,6 +41,8 @@ export interface PreparedPage {
   deadLettered: number;
   /** Records published without their undeclared fields (`discard_value`). */
   trimmed: number;
+  /** Bytes of the encoded values published as data. */
+  bytes: number;
   /** Keys of dead-lettered records (a full refresh must not tombstone them). */
   deadLetteredKeys: string[];
 }
@@ -88,8 +90,10 @@ export function preparePage(sink: ResourceSink, page: PageToPublish, runId: stri
   const values = sink.encoder.encodePage(valid);
   const data: OutgoingMessage[] = new Array(valid.length + tombstoneKeys.length);
   let n = 0;
+  let bytes = 0;
   for (let i = 0; i < valid.length; i++) {
     data[n++] = { topic: sink.topic, key: sink.keyOf(valid[i]), value: values[i], headers, timestamp };
+    bytes += values[i].length;
   }
   for (const key of tombstoneKeys) data[n++] = { topic: sink.topic, key, value: null, headers, timestamp };
 
@@ -100,6 +104,7 @@ export function preparePage(sink: ResourceSink, page: PageToPublish, runId: stri
     tombstones: tombstoneKeys.length,
     deadLettered: letters.length,
     trimmed,
+    bytes,
     deadLetteredKeys: letters.flatMap((l) => (l.key === null ? [] : [l.key])),
   };
 }
