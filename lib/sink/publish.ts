@@ -15,6 +15,7 @@
  */
 import { Admin, CompressionTypes, Kafka, Message, Partitioners, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
 import { KafkaError } from '../errors';
+import { crashPoint, crashPointSoon } from '../observability/crash-points';
 import { kafkaFailure } from './kafka';
 
 export interface OutgoingMessage {
@@ -120,7 +121,10 @@ class KafkaPublisher implements Publisher {
       await transaction.abort().catch(() => undefined);
       throw error;
     }
-    await transaction.commit();
+    crashPoint('before-commit'); // test hook (R2K_CRASH_AT): data sent inside the transaction, not committed
+    const committing = transaction.commit();
+    crashPointSoon('during-commit'); // test hook (R2K_CRASH_AT): EndTxn(commit) in flight
+    await committing;
   }
 
   private async sendChunks(
