@@ -7,31 +7,28 @@
  * (cursor promotion, full-refresh tombstones) is a transaction of its own, after all its pages.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import type { Admin, Kafka } from 'kafkajs';
 import type { LoadedConfig } from './config/load';
-import type { JsonValue, PipelineConfig, ResolvedResource } from './config/types';
+import type { JsonValue, ResolvedResource } from './config/types';
 import { ConfigError, InvalidRecordsError } from './errors';
 import { createSlots } from './extract/slots';
 import { createHttpClient } from './http/client';
 import { incrementalParamOf } from './http/endpoint-request';
 import { createIncrementalFilter } from './incremental/filter';
 import type { IncrementalState } from './incremental/types';
-import { compileKey } from './keying/primary-key';
 import { crashPoint } from './observability/crash-points';
 import type { Logger } from './observability/logger';
 import type { Metrics } from './observability/metrics';
 import { extract, type PipelineEvent, type ResourcePlan } from './pipeline';
-import { createValueEncoder } from './sink/encode';
 import { createKafka, kafkaFailure } from './sink/kafka';
 import { preparePage, type PreparedPage, type ResourceSink } from './sink/prepare';
 import { createPublisher, waitUntilReadable, type OutgoingMessage, type Publisher } from './sink/publish';
-import { readTopic } from './sink/read-topic';
-import { ensureTopics, type TopicSpec } from './sink/topics';
+import { buildSinks, loadSchemaDir, topicSpecs } from './sink/resource-sinks';
+import { keysMissingFromSnapshot } from './sink/snapshot-diff';
+import { ensureTopics } from './sink/topics';
 import { advance, beginRun, canResume, complete, type ResourceState } from './state/checkpoint';
 import { loadStates, stateMessage, stateOf } from './state/store';
 import { inferSchema } from './validation/infer';
-import { loadSchemas, type CompiledSchema } from './validation/schemas';
 
 export interface RunOptions {
   loaded: LoadedConfig;
@@ -367,88 +364,12 @@ async function completeResource(tracker: Tracker, io: KafkaIO | null, runId: str
   log.info('resource complete', { resource: tracker.resource.name, pages: tracker.summary.pages, records: tracker.summary.records, tombstones: tracker.summary.tombstones, dead_lettered: tracker.summary.deadLettered });
 }
 
-/**
- * Keys that were live in the topic before the snapshot started and were not written by it:
- * records the API no longer has. Offsets at or past `snapshot` were written by this snapshot.
- */
-async function keysMissingFromSnapshot(kafka: Kafka, topic: string, snapshot: Record<string, string>, keep: ReadonlySet<string>): Promise<string[]> {
-  const before = new Map<string, boolean>(); // key → live (not tombstoned) before the snapshot
-  const seen = new Set<string>();
-  await readTopic(kafka, topic, (records) => {
-    for (const r of records) {
-      if (!r.key) continue;
-      const key = r.key.toString('utf8');
-      if (BigInt(r.offset) >= BigInt(snapshot[String(r.partition)] ?? '0')) seen.add(key);
-      else before.set(key, r.value !== null);
-    }
-  });
-  return [...before].filter(([key, live]) => live && !seen.has(key) && !keep.has(key)).map(([key]) => key);
-}
-
 function wantedResources(resources: readonly ResolvedResource[], only: readonly string[]): ResolvedResource[] {
   const known = resources.map((r) => r.name);
   for (const name of only) {
     if (!known.includes(name)) throw new ConfigError(`--resource ${name}: no such resource; the config defines: ${known.join(', ')}`, { code: 'USAGE' });
   }
   return resources.filter((r) => (only.length ? only.includes(r.name) : r.selected) && r.writeDisposition !== 'skip');
-}
-
-function loadSchemaDir(pipeline: PipelineConfig, logger: Logger): Map<string, CompiledSchema> {
-  const dir = pipeline.delivery.schemas_dir;
-  if (!dir || !existsSync(dir)) {
-    logger.info('no schema directory; records are published without schema validation', { schemas_dir: dir });
-    return new Map();
-  }
-  return loadSchemas(dir);
-}
-
-/** The data topic of a resource: `topics.prefix` + `topics.name` with `{name}`/`{table_name}`. */
-export function topicName(pipeline: PipelineConfig, resource: ResolvedResource): string {
-  const template = pipeline.topics.name ?? '{table_name}';
-  return `${pipeline.topics.prefix ?? ''}${template.replace(/\{name\}/g, resource.name).replace(/\{table_name\}/g, resource.tableName)}`;
-}
-
-function buildSinks(pipeline: PipelineConfig, resources: readonly ResolvedResource[], schemas: Map<string, CompiledSchema>): Map<string, ResourceSink> {
-  const format = pipeline.delivery.value_format ?? 'json';
-  const sinks = new Map<string, ResourceSink>();
-  for (const resource of resources) {
-    const compacted = resource.writeDisposition !== 'append';
-    if (compacted && resource.primaryKey.length === 0) {
-      throw new ConfigError(`resource "${resource.name}" has write_disposition ${resource.writeDisposition} but no primary_key: a compacted topic needs a key per record. Set primary_key (or resource_defaults.primary_key), or use write_disposition append.`, { context: { resource: resource.name, path: 'primary_key' } });
-    }
-    const schema = schemas.get(resource.name) ?? null;
-    if (format === 'avro' && !schema) {
-      throw new ConfigError(`delivery.value_format is avro but resource "${resource.name}" has no schema ${resource.name}.avsc in ${pipeline.delivery.schemas_dir}. Write one with: rest2kafka schema --config FILE --resource ${resource.name}`, { context: { resource: resource.name } });
-    }
-    const hardDelete = Object.entries(resource.columns).find(([, hint]) => hint.hard_delete)?.[0] ?? null;
-    sinks.set(resource.name, {
-      resource: resource.name,
-      topic: topicName(pipeline, resource),
-      deadLetterTopic: pipeline.delivery.dead_letter_topic!,
-      keyOf: compileKey(resource.primaryKey),
-      requireKey: compacted,
-      hardDeleteColumn: hardDelete,
-      schema,
-      contract: resource.schemaContract,
-      encoder: createValueEncoder(format, schema ?? undefined),
-    });
-  }
-  return sinks;
-}
-
-function topicSpecs(pipeline: PipelineConfig, resources: readonly ResolvedResource[], sinks: Map<string, ResourceSink>): TopicSpec[] {
-  const t = pipeline.topics;
-  const specs: TopicSpec[] = resources.map((r) => ({
-    topic: sinks.get(r.name)!.topic,
-    cleanupPolicy: r.writeDisposition === 'append' ? 'delete' : 'compact',
-    partitions: t.partitions ?? 1,
-    replicationFactor: t.replication_factor ?? 1,
-    configs: t.configs,
-    purpose: `resource ${r.name} (${r.writeDisposition})`,
-  }));
-  specs.push({ topic: pipeline.delivery.state_topic!, cleanupPolicy: 'compact', partitions: 1, replicationFactor: t.replication_factor ?? 1, purpose: 'pipeline state' });
-  specs.push({ topic: pipeline.delivery.dead_letter_topic!, cleanupPolicy: 'delete', partitions: 1, replicationFactor: t.replication_factor ?? 1, purpose: 'dead letters' });
-  return specs;
 }
 
 /** Changes to what a resource requests make an interrupted run's resume point meaningless. */

@@ -1,5 +1,5 @@
 import { loadConfig } from '../config/load';
-import { topicName } from '../delivery';
+import { topicName } from '../sink/resource-sinks';
 import { ConfigError } from '../errors';
 import { createLogger } from '../observability/logger';
 import { createKafka, kafkaFailure } from '../sink/kafka';

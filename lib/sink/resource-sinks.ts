@@ -1,0 +1,72 @@
+/**
+ * The Kafka side of each resource, derived from the config once per run: its topic (name,
+ * cleanup policy matching the write disposition), key encoding, schema and value encoder.
+ */
+import { existsSync } from 'node:fs';
+import type { PipelineConfig, ResolvedResource } from '../config/types';
+import { ConfigError } from '../errors';
+import { compileKey } from '../keying/primary-key';
+import type { Logger } from '../observability/logger';
+import { loadSchemas, type CompiledSchema } from '../validation/schemas';
+import { createValueEncoder } from './encode';
+import type { ResourceSink } from './prepare';
+import type { TopicSpec } from './topics';
+
+export function loadSchemaDir(pipeline: PipelineConfig, logger: Logger): Map<string, CompiledSchema> {
+  const dir = pipeline.delivery.schemas_dir;
+  if (!dir || !existsSync(dir)) {
+    logger.info('no schema directory; records are published without schema validation', { schemas_dir: dir });
+    return new Map();
+  }
+  return loadSchemas(dir);
+}
+
+/** The data topic of a resource: `topics.prefix` + `topics.name` with `{name}`/`{table_name}`. */
+export function topicName(pipeline: PipelineConfig, resource: ResolvedResource): string {
+  const template = pipeline.topics.name ?? '{table_name}';
+  return `${pipeline.topics.prefix ?? ''}${template.replace(/\{name\}/g, resource.name).replace(/\{table_name\}/g, resource.tableName)}`;
+}
+
+export function buildSinks(pipeline: PipelineConfig, resources: readonly ResolvedResource[], schemas: Map<string, CompiledSchema>): Map<string, ResourceSink> {
+  const format = pipeline.delivery.value_format ?? 'json';
+  const sinks = new Map<string, ResourceSink>();
+  for (const resource of resources) {
+    const compacted = resource.writeDisposition !== 'append';
+    if (compacted && resource.primaryKey.length === 0) {
+      throw new ConfigError(`resource "${resource.name}" has write_disposition ${resource.writeDisposition} but no primary_key: a compacted topic needs a key per record. Set primary_key (or resource_defaults.primary_key), or use write_disposition append.`, { context: { resource: resource.name, path: 'primary_key' } });
+    }
+    const schema = schemas.get(resource.name) ?? null;
+    if (format === 'avro' && !schema) {
+      throw new ConfigError(`delivery.value_format is avro but resource "${resource.name}" has no schema ${resource.name}.avsc in ${pipeline.delivery.schemas_dir}. Write one with: rest2kafka schema --config FILE --resource ${resource.name}`, { context: { resource: resource.name } });
+    }
+    const hardDelete = Object.entries(resource.columns).find(([, hint]) => hint.hard_delete)?.[0] ?? null;
+    sinks.set(resource.name, {
+      resource: resource.name,
+      topic: topicName(pipeline, resource),
+      deadLetterTopic: pipeline.delivery.dead_letter_topic!,
+      keyOf: compileKey(resource.primaryKey),
+      requireKey: compacted,
+      hardDeleteColumn: hardDelete,
+      schema,
+      contract: resource.schemaContract,
+      encoder: createValueEncoder(format, schema ?? undefined),
+    });
+  }
+  return sinks;
+}
+
+export function topicSpecs(pipeline: PipelineConfig, resources: readonly ResolvedResource[], sinks: Map<string, ResourceSink>): TopicSpec[] {
+  const t = pipeline.topics;
+  const specs: TopicSpec[] = resources.map((r) => ({
+    topic: sinks.get(r.name)!.topic,
+    cleanupPolicy: r.writeDisposition === 'append' ? 'delete' : 'compact',
+    partitions: t.partitions ?? 1,
+    replicationFactor: t.replication_factor ?? 1,
+    configs: t.configs,
+    purpose: `resource ${r.name} (${r.writeDisposition})`,
+  }));
+  specs.push({ topic: pipeline.delivery.state_topic!, cleanupPolicy: 'compact', partitions: 1, replicationFactor: t.replication_factor ?? 1, purpose: 'pipeline state' });
+  specs.push({ topic: pipeline.delivery.dead_letter_topic!, cleanupPolicy: 'delete', partitions: 1, replicationFactor: t.replication_factor ?? 1, purpose: 'dead letters' });
+  return specs;
+}
+
