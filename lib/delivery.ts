@@ -147,48 +147,7 @@ async function deliver(
 ): Promise<RunResult> {
   const { pipeline } = options.loaded;
   const client = pipeline.source.client;
-  const now = new Date();
-  const trackers = new Map<string, Tracker>();
-  const plans = new Map<string, ResourcePlan>();
-  const hasChildren = new Set(options.loaded.resources.flatMap((r) => (r.parent ? [r.parent] : [])));
-
-  for (const resource of options.loaded.resources) {
-    const isWanted = wanted.includes(resource);
-    const fullRefresh = options.fullRefresh || resource.writeDisposition === 'replace';
-    const previous = stateOf(states, pipeline.pipeline_name, resource.name);
-    const fingerprint = configFingerprint(client.base_url, resource);
-    const resumable = isWanted && io !== null && resource.parent === null && !hasChildren.has(resource.name) && canResume(previous, fullRefresh, fingerprint);
-    const incremental = incrementalParamOf(resource);
-    const committed = fullRefresh ? null : (previous.incremental as unknown as IncrementalState | null);
-    const filter = incremental ? createIncrementalFilter(incremental.config, committed, resource.primaryKey, { resource: resource.name, dependent: resource.parent !== null }) : null;
-    const run = resumable ? previous.run! : null;
-    plans.set(resource.name, { incremental: filter, resume: run?.resume ? { request: run.resume, index: run.next_index } : undefined });
-    if (!isWanted) continue;
-    const sink = sinks.get(resource.name)!;
-    const snapshotTombstones = fullRefresh && resource.writeDisposition !== 'append' && io !== null;
-    const state = run
-      ? previous
-      : beginRun(previous.run ? { ...previous, run: null } : previous, {
-          id: runId,
-          now,
-          fullRefresh,
-          fingerprint,
-          startValue: (filter?.startValue ?? null) as JsonValue,
-          incremental: (filter && !filter.stateless ? filter.state() : null) as unknown as JsonValue,
-          snapshotOffsets: snapshotTombstones ? await io!.snapshot(sink.topic) : null,
-        });
-    if (run) log.info('resuming interrupted run', { resource: resource.name, from_page: run.next_index, interrupted_run: run.id });
-    trackers.set(resource.name, {
-      resource,
-      sink,
-      state,
-      persist: io !== null,
-      snapshotTombstones,
-      done: false,
-      inferred: false,
-      summary: { resource: resource.name, topic: sink.topic, pages: 0, records: 0, tombstones: 0, deadLettered: 0, trimmed: 0, resumed: run !== null, fullRefresh, startedAt: Date.now(), durationMs: 0 },
-    });
-  }
+  const { trackers, plans } = await planResources(options, runId, wanted, sinks, io, states, log);
 
   const onInvalid = pipeline.delivery.on_invalid ?? 'dead_letter';
   const pageConcurrency = client.page_concurrency ?? 4;
@@ -314,6 +273,67 @@ async function deliver(
   const summaries = [...trackers.values()].map((t) => ({ ...t.summary, durationMs: t.done ? t.summary.durationMs : Date.now() - t.summary.startedAt }));
   log.info(interrupted ? 'run interrupted after its last committed page' : 'run finished', { resources: summaries.length });
   return { runId, summaries, interrupted };
+}
+
+/**
+ * Decides, per resource, how this run starts: resume an interrupted run from its stored
+ * request, or begin a new one (incremental filter from the committed cursor, or from the
+ * initial value for a full refresh; snapshot offsets for the tombstone diff).
+ */
+async function planResources(
+  options: RunOptions,
+  runId: string,
+  wanted: ResolvedResource[],
+  sinks: Map<string, ResourceSink>,
+  io: KafkaIO | null,
+  states: Map<string, ResourceState>,
+  log: Logger,
+): Promise<{ trackers: Map<string, Tracker>; plans: Map<string, ResourcePlan> }> {
+  const { pipeline } = options.loaded;
+  const client = pipeline.source.client;
+  const now = new Date();
+  const trackers = new Map<string, Tracker>();
+  const plans = new Map<string, ResourcePlan>();
+  const hasChildren = new Set(options.loaded.resources.flatMap((r) => (r.parent ? [r.parent] : [])));
+
+  for (const resource of options.loaded.resources) {
+    const isWanted = wanted.includes(resource);
+    const fullRefresh = options.fullRefresh || resource.writeDisposition === 'replace';
+    const previous = stateOf(states, pipeline.pipeline_name, resource.name);
+    const fingerprint = configFingerprint(client.base_url, resource);
+    const resumable = isWanted && io !== null && resource.parent === null && !hasChildren.has(resource.name) && canResume(previous, fullRefresh, fingerprint);
+    const incremental = incrementalParamOf(resource);
+    const committed = fullRefresh ? null : (previous.incremental as unknown as IncrementalState | null);
+    const filter = incremental ? createIncrementalFilter(incremental.config, committed, resource.primaryKey, { resource: resource.name, dependent: resource.parent !== null }) : null;
+    const run = resumable ? previous.run! : null;
+    plans.set(resource.name, { incremental: filter, resume: run?.resume ? { request: run.resume, index: run.next_index } : undefined });
+    if (!isWanted) continue;
+    const sink = sinks.get(resource.name)!;
+    const snapshotTombstones = fullRefresh && resource.writeDisposition !== 'append' && io !== null;
+    const state = run
+      ? previous
+      : beginRun(previous.run ? { ...previous, run: null } : previous, {
+          id: runId,
+          now,
+          fullRefresh,
+          fingerprint,
+          startValue: (filter?.startValue ?? null) as JsonValue,
+          incremental: (filter && !filter.stateless ? filter.state() : null) as unknown as JsonValue,
+          snapshotOffsets: snapshotTombstones ? await io!.snapshot(sink.topic) : null,
+        });
+    if (run) log.info('resuming interrupted run', { resource: resource.name, from_page: run.next_index, interrupted_run: run.id });
+    trackers.set(resource.name, {
+      resource,
+      sink,
+      state,
+      persist: io !== null,
+      snapshotTombstones,
+      done: false,
+      inferred: false,
+      summary: { resource: resource.name, topic: sink.topic, pages: 0, records: 0, tombstones: 0, deadLettered: 0, trimmed: 0, resumed: run !== null, fullRefresh, startedAt: Date.now(), durationMs: 0 },
+    });
+  }
+  return { trackers, plans };
 }
 
 /** A resumed run whose pages were all published: only its completion is left. */
