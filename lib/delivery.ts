@@ -77,7 +77,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const log = options.logger.child({ run_id: runId });
   log.info('run started', { pipeline: pipeline.pipeline_name, resources: wanted.map((r) => r.name), full_refresh: options.fullRefresh, dry_run: options.dryRun });
 
-  if (options.dryRun) return deliver(options, runId, wanted, sinks, null, new Map(), log);
+  if (options.dryRun) return deliver({ options, runId, wanted, sinks, io: null, log });
 
   const kafka = createKafka(pipeline.kafka, log);
   const brokers = pipeline.kafka.brokers;
@@ -98,7 +98,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     const states = await loadStates(kafka, stateTopic, pipeline.pipeline_name).catch((e: unknown) => Promise.reject(kafkaFailure(e, `reading state topic ${stateTopic}`, brokers)));
     const snapshot = async (topic: string) => Object.fromEntries((await admin.fetchTopicOffsets(topic)).map((p) => [String(p.partition), p.high]));
     const io: KafkaIO = { kafka, admin, publisher, stateTopic, states, snapshot };
-    const result = await deliver(options, runId, wanted, sinks, io, states, log);
+    const result = await deliver({ options, runId, wanted, sinks, io, log });
     // commit() resolves before the coordinator has written the transaction markers, and until
     // it has, read_committed readers stop short of the last transaction. Waiting here means that
     // once `run` returns, everything it published is readable (e.g. by a `replay` right after).
@@ -120,6 +120,16 @@ interface KafkaIO {
   snapshot(topic: string): Promise<Record<string, string>>;
 }
 
+/** What one run's stages share; `io` is null for a dry run (no Kafka at all). */
+interface RunContext {
+  options: RunOptions;
+  runId: string;
+  wanted: ResolvedResource[];
+  sinks: Map<string, ResourceSink>;
+  io: KafkaIO | null;
+  log: Logger;
+}
+
 interface Tracker {
   resource: ResolvedResource;
   sink: ResourceSink;
@@ -136,18 +146,11 @@ interface Tracker {
 /** A page item carries the state *as of that page*: a batch never commits state for pages it does not hold. */
 type Item = { kind: 'page'; tracker: Tracker; prepared: PreparedPage; state: ResourceState } | { kind: 'done'; tracker: Tracker };
 
-async function deliver(
-  options: RunOptions,
-  runId: string,
-  wanted: ResolvedResource[],
-  sinks: Map<string, ResourceSink>,
-  io: KafkaIO | null,
-  states: Map<string, ResourceState>,
-  log: Logger,
-): Promise<RunResult> {
+async function deliver(run: RunContext): Promise<RunResult> {
+  const { options, runId, io, log } = run;
   const { pipeline } = options.loaded;
   const client = pipeline.source.client;
-  const { trackers, plans } = await planResources(options, runId, wanted, sinks, io, states, log);
+  const { trackers, plans } = await planResources(run);
 
   const onInvalid = pipeline.delivery.on_invalid ?? 'dead_letter';
   const pageConcurrency = client.page_concurrency ?? 4;
@@ -280,15 +283,8 @@ async function deliver(
  * request, or begin a new one (incremental filter from the committed cursor, or from the
  * initial value for a full refresh; snapshot offsets for the tombstone diff).
  */
-async function planResources(
-  options: RunOptions,
-  runId: string,
-  wanted: ResolvedResource[],
-  sinks: Map<string, ResourceSink>,
-  io: KafkaIO | null,
-  states: Map<string, ResourceState>,
-  log: Logger,
-): Promise<{ trackers: Map<string, Tracker>; plans: Map<string, ResourcePlan> }> {
+async function planResources({ options, runId, wanted, sinks, io, log }: RunContext): Promise<{ trackers: Map<string, Tracker>; plans: Map<string, ResourcePlan> }> {
+  const states = io?.states ?? new Map<string, ResourceState>();
   const { pipeline } = options.loaded;
   const client = pipeline.source.client;
   const now = new Date();
