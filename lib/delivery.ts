@@ -52,6 +52,8 @@ export interface ResourceSummary {
   deadLettered: number;
   /** Records published without undeclared fields (schema_contract discard_value). */
   trimmed: number;
+  /** Pages the API said the resource has (offset/page_number with a total), for progress. */
+  expectedPages?: number;
   resumed: boolean;
   fullRefresh: boolean;
   startedAt: number;
@@ -172,6 +174,7 @@ async function deliver(run: RunContext): Promise<RunResult> {
       queue.push({ kind: 'done', tracker });
     } else {
       const { page } = event;
+      if (page.expectedPages !== undefined) tracker.summary.expectedPages = page.expectedPages;
       if (!tracker.sink.schema && !tracker.inferred && page.records.length > 0) {
         tracker.inferred = true;
         log.info('no schema file for this resource: records are published unvalidated; the schema inferred from its first page is below. Review it and save it with: rest2kafka schema --config FILE --resource ' + page.resource, {

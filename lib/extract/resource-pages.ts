@@ -24,6 +24,8 @@ export interface ExtractedPage {
   records: unknown[];
   /** The request resuming after this page, `null` after the last page. */
   next: PageRequest | null;
+  /** Pages the resource is expected to have, when the total is known. */
+  expectedPages?: number;
   /** Running incremental state after this page (`null` without incremental). */
   incremental: JsonValue;
   fetchedAt: number;
@@ -90,6 +92,7 @@ function chain(
         status: env.response.status,
         records,
         next: stopped ? null : env.next,
+        expectedPages: env.expectedPages,
         incremental: filter && !filter.stateless ? (filter.state() as unknown as JsonValue) : null,
         fetchedAt: Date.now(),
       };

@@ -8,11 +8,20 @@ export function progressReporter(stream: NodeJS.WritableStream, tty: boolean): (
     const now = Date.now();
     if (now - last < (tty ? 200 : 5000)) return;
     last = now;
-    const line = summaries
-      .map((s) => `${s.resource}: ${s.pages} pages, ${s.records} records (${rate(s.records, now - s.startedAt)}/s)`)
-      .join(' | ');
+    const line = summaries.map((s) => progressOf(s, now)).join(' | ');
     stream.write(tty ? `\r\x1b[2K${line}` : `progress ${line}\n`);
   };
+}
+
+/** `incidents: 12/30 pages, 1200 records (3400/s, ETA 5s)`; pages and ETA only when the total is known. */
+export function progressOf(s: ResourceSummary, now: number): string {
+  const elapsed = now - s.startedAt;
+  const pages = s.expectedPages ? `${s.pages}/${s.expectedPages}` : String(s.pages);
+  let eta = '';
+  if (s.expectedPages && s.pages > 0 && s.pages < s.expectedPages) {
+    eta = `, ETA ${Math.ceil(((s.expectedPages - s.pages) * elapsed) / s.pages / 1000)}s`;
+  }
+  return `${s.resource}: ${pages} pages, ${s.records} records (${rate(s.records, elapsed)}/s${eta})`;
 }
 
 export function formatSummary(summaries: readonly ResourceSummary[], dryRun: boolean): string {

@@ -21,6 +21,8 @@ export interface PageEnvelope {
   /** The request for the following page, or `null` when this is the last page. */
   next: PageRequest | null;
   isLast: boolean;
+  /** Pages this chain is expected to have, when the paginator knew the total (for progress). */
+  expectedPages?: number;
 }
 
 /** Fetches one page; emits exactly one value: the response, or `null` when a response action ignored it. */
@@ -55,7 +57,8 @@ export function paginate(
         if (!bulk || bulk.length === 0) {
           return sequential(strategy, fetchPage, envelope(strategy, startIndex, firstRequest, response));
         }
-        const head: PageEnvelope = { index: startIndex, request: firstRequest, response, next: bulk[0], isLast: false };
+        const expectedPages = startIndex + 1 + bulk.length;
+        const head: PageEnvelope = { index: startIndex, request: firstRequest, response, next: bulk[0], isLast: false, expectedPages };
         const lastBulk = bulk.length - 1;
         const rest = from(bulk).pipe(
           orderedMergeMap(
@@ -65,8 +68,8 @@ export function paginate(
                   page === null
                     ? null
                     : i < lastBulk
-                      ? { index: startIndex + 1 + i, request, response: page, next: bulk[i + 1], isLast: false }
-                      : envelope(strategy, startIndex + 1 + i, request, page),
+                      ? { index: startIndex + 1 + i, request, response: page, next: bulk[i + 1], isLast: false, expectedPages }
+                      : { ...envelope(strategy, startIndex + 1 + i, request, page), expectedPages },
                 ),
               ),
             options.concurrency,
