@@ -78,10 +78,29 @@ if (require.main === module) {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // `rest2kafka preview | head` closes the pipe early: that is the reader's choice, not a failure.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(ExitCode.OK);
+    throw error;
+  });
   main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal })
-    .then((code) => process.exit(code))
+    .then((code) => exitAfterFlush(code))
     .catch((error: unknown) => {
       process.stderr.write(`${formatError(error)}\n`);
-      process.exit(exitCodeOf(error));
+      exitAfterFlush(exitCodeOf(error));
     });
+}
+
+/**
+ * Exits once stdout and stderr have flushed. Writes to a pipe are asynchronous in Node, and
+ * process.exit() drops what is still queued: `rest2kafka preview | wc -l` lost records that way.
+ */
+function exitAfterFlush(code: number): void {
+  let pending = 2;
+  const done = () => {
+    pending -= 1;
+    if (pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
 }
