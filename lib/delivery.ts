@@ -87,7 +87,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   let publisher: Publisher | null = null;
   try {
     await admin.connect().catch((e: unknown) => Promise.reject(kafkaFailure(e, 'connecting to Kafka', brokers)));
-    await ensureTopics(admin, topicSpecs(pipeline, wanted, sinks)).catch((e: unknown) => Promise.reject(kafkaFailure(e, 'creating topics', brokers)));
+    const { created } = await ensureTopics(admin, topicSpecs(pipeline, wanted, sinks)).catch((e: unknown) => Promise.reject(kafkaFailure(e, 'creating topics', brokers)));
     // Fence before reading state: a zombie's open transaction would hold the state topic's end back.
     publisher = await createPublisher(kafka, {
       brokers,
@@ -99,7 +99,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     const stateTopic = pipeline.delivery.state_topic!;
     const states = await loadStates(kafka, stateTopic, pipeline.pipeline_name).catch((e: unknown) => Promise.reject(kafkaFailure(e, `reading state topic ${stateTopic}`, brokers)));
     const snapshot = async (topic: string) => Object.fromEntries((await admin.fetchTopicOffsets(topic)).map((p) => [String(p.partition), p.high]));
-    const io: KafkaIO = { kafka, admin, publisher, stateTopic, states, snapshot };
+    const io: KafkaIO = { kafka, admin, publisher, stateTopic, states, snapshot, created: new Set(created) };
     const result = await deliver({ options, runId, wanted, sinks, io, log });
     // commit() resolves before the coordinator has written the transaction markers, and until
     // it has, read_committed readers stop short of the last transaction. Waiting here means that
@@ -120,6 +120,8 @@ interface KafkaIO {
   stateTopic: string;
   states: Map<string, ResourceState>;
   snapshot(topic: string): Promise<Record<string, string>>;
+  /** Topics this run created: they hold none of the data an earlier state describes. */
+  created: ReadonlySet<string>;
 }
 
 /** What one run's stages share; `io` is null for a dry run (no Kafka at all). */
@@ -298,7 +300,12 @@ async function planResources({ options, runId, wanted, sinks, io, log }: RunCont
   for (const resource of options.loaded.resources) {
     const isWanted = wanted.includes(resource);
     const fullRefresh = options.fullRefresh || resource.writeDisposition === 'replace';
-    const previous = stateOf(states, pipeline.pipeline_name, resource.name);
+    const stored = stateOf(states, pipeline.pipeline_name, resource.name);
+    // A data topic created by this run was deleted (or renamed) since the state was written:
+    // resuming, or starting from the committed cursor, would skip the data that went with it.
+    const topicLost = isWanted && io !== null && io.created.has(sinks.get(resource.name)!.topic) && (stored.run !== null || stored.incremental !== null);
+    if (topicLost) log.warn('the data topic did not exist but the state has progress for it (topic deleted?): starting this resource from the beginning', { resource: resource.name, topic: sinks.get(resource.name)!.topic });
+    const previous = topicLost ? { ...stored, incremental: null, run: null } : stored;
     const fingerprint = configFingerprint(client.base_url, resource);
     const resumable = isWanted && io !== null && resource.parent === null && !hasChildren.has(resource.name) && canResume(previous, fullRefresh, fingerprint);
     const incremental = incrementalParamOf(resource);

@@ -11,6 +11,9 @@ export function didYouMean(input: string, candidates: readonly string[]): string
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const candidate of candidates) {
+    // The distance is at least the length difference: skipping saves the O(n·m) table for a
+    // huge input (a 100k-character value took seconds per candidate; found by the config fuzzer).
+    if (Math.abs(needle.length - candidate.length) > limit) continue;
     const d = editDistance(needle, candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;

@@ -27,7 +27,8 @@ const topicTemplate = str({
 const brokers: Spec = byType({
   array: arrayOf(str({ nonEmpty: true }), { nonEmpty: true }),
   // A single comma-separated string, as KAFKA_BROKERS holds.
-  string: map(str({ nonEmpty: true }), (s: string) => (hasTemplate(s) ? [s] : s.split(',').map((b) => b.trim()).filter(Boolean))),
+  // str() also accepts a { $secret } reference (resolved later): keep it whole, as one entry.
+  string: map(str({ nonEmpty: true }), (s: string | object) => (typeof s !== 'string' || hasTemplate(s) ? [s] : s.split(',').map((b) => b.trim()).filter(Boolean))),
 }, 'a list of host:port strings');
 
 const kafka = object('a kafka object', {

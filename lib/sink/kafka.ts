@@ -59,7 +59,9 @@ export function kafkaFailure(error: unknown, doing: string, brokers: readonly st
   const unreachable = /connect|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|broker.*not.*available|Connection error/i.test(message);
   const hint = unreachable
     ? `is the broker running and reachable at ${brokers.join(',')}? Set kafka.brokers in the config or KAFKA_BROKERS.`
-    : 'see the Kafka error above; the broker log has details.';
+    : type === 'UNKNOWN_TOPIC_OR_PARTITION'
+      ? 'the topic does not exist: was it deleted while rest2kafka was running? The next run creates missing topics.'
+      : 'see the Kafka error above; the broker log has details.';
   return new KafkaError(`${doing} failed: ${message}${type ? ` (${type})` : ''} — ${hint}`, {
     cause: error,
     retriable: (error as { retriable?: boolean } | null)?.retriable === true,

@@ -79,6 +79,17 @@ async function consumeToEnd(
       if (error) reject(error);
       else resolve();
     };
+    // The position test runs on END_BATCH_PROCESS, not in eachBatch: kafkajs never calls
+    // eachBatch for a fetch that held only aborted records and markers (a killed run's aborted
+    // transaction at the end of the topic), but emits this event for it too (kafkajs#1256).
+    // lastOffset() counts control and aborted records, so this is the position test.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.topic !== topic || !remaining.has(payload.partition)) return;
+      if (BigInt(payload.lastOffset) + 1n >= ends.get(payload.partition)!) {
+        remaining.delete(payload.partition);
+        if (remaining.size === 0) finish();
+      }
+    });
     consumer
       .run({
         autoCommit: false,
@@ -92,11 +103,6 @@ async function consumeToEnd(
             records.push({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers ?? {}, timestamp: m.timestamp });
           }
           if (records.length > 0) onBatch(records);
-          // lastOffset() counts control records, so this is the position test.
-          if (BigInt(batch.lastOffset()) + 1n >= end) {
-            remaining.delete(batch.partition);
-            if (remaining.size === 0) finish();
-          }
         },
       })
       .catch(finish);

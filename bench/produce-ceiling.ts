@@ -1,0 +1,68 @@
+/**
+ * kafkajs produce ceiling (a child process of the benchmark): the dataset's pre-encoded records
+ * sent the way lib/sink/publish.ts sends them — idempotent producer, acks -1, one request in
+ * flight, sends cut below the broker's 1 MiB max.message.bytes — with no transactions and no
+ * extraction. The value is what kafkajs alone can do on this machine.
+ *
+ * node dist/bench/produce-ceiling.js --brokers B --topic T --file dataset.tsv --headers '{"k":"v"}'
+ * prints {"records":N} on stdout.
+ */
+import { createReadStream } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
+
+const { values } = parseArgs({
+  options: {
+    brokers: { type: 'string' },
+    topic: { type: 'string' },
+    file: { type: 'string' },
+    headers: { type: 'string', default: '{}' },
+    'chunk-bytes': { type: 'string', default: String(900 * 1024) },
+  },
+});
+const topic = values.topic!;
+const headers = JSON.parse(values.headers!) as Record<string, string>;
+const headerBytes = Object.entries(headers).reduce((n, [k, v]) => n + k.length + v.length + 8, 0);
+const chunkBytes = Number(values['chunk-bytes']);
+// The per-record estimate lib/sink/publish.ts uses to cut sends.
+const RECORD_OVERHEAD = 80;
+
+async function main(): Promise<void> {
+  const kafka = new Kafka({ clientId: 'rest2kafka-bench-produce', brokers: values.brokers!.split(','), logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  let records = 0;
+  let batch: Message[] = [];
+  let size = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await producer.send({ topic, messages: batch, acks: -1 });
+    records += batch.length;
+    batch = [];
+    size = 0;
+  };
+  let rest: Buffer = Buffer.alloc(0);
+  for await (const chunk of createReadStream(values.file!, { highWaterMark: 8 << 20 }) as AsyncIterable<Buffer>) {
+    const data = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+    let start = 0;
+    for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
+      const tab = data.indexOf(9, start);
+      const key = data.subarray(start, tab);
+      const value = data.subarray(tab + 1, nl);
+      const bytes = RECORD_OVERHEAD + key.length + value.length + headerBytes;
+      if (size + bytes > chunkBytes) await flush();
+      batch.push({ key, value, headers });
+      size += bytes;
+      start = nl + 1;
+    }
+    rest = data.subarray(start);
+  }
+  await flush();
+  await producer.disconnect();
+  process.stdout.write(`${JSON.stringify({ records })}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`produce ceiling failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,89 @@
+/** The table, the ratios against the ceilings, and the issue's targets. */
+import { pct, type ScenarioResult } from './scenarios';
+
+export interface Ratio {
+  scenario: string;
+  /** records/s over the lowest ceiling of its latency (fetch at that latency, the produce ceilings). */
+  ofLowestCeiling: number | null;
+  lowestCeiling: string | null;
+}
+
+export interface Target {
+  target: string;
+  value: string;
+  met: boolean | null;
+}
+
+export interface Analysis {
+  ratios: Ratio[];
+  speedup: Record<string, number>;
+  targets: Target[];
+}
+
+const byId = (results: readonly ScenarioResult[], id: string) => results.find((r) => r.scenario === id);
+
+export function analyse(results: readonly ScenarioResult[], scale: number): Analysis {
+  const lowest = (group: string) =>
+    results.filter((r) => r.role === 'ceiling' && (r.group === group || r.group === 'any')).reduce<ScenarioResult | null>((low, r) => (low === null || r.recordsPerSecond < low.recordsPerSecond ? r : low), null);
+  const ratios = results
+    .filter((r) => r.role !== 'ceiling' && (r.group === '0ms' || r.group === '50ms'))
+    .map((r) => {
+      const low = lowest(r.group);
+      return { scenario: r.scenario, ofLowestCeiling: low ? r.recordsPerSecond / low.recordsPerSecond : null, lowestCeiling: low?.scenario ?? null };
+    });
+  const speedup: Record<string, number> = {};
+  for (const latency of ['0ms', '50ms']) {
+    const c8 = byId(results, `pipeline-${latency}`);
+    const c1 = byId(results, `sequential-${latency}`);
+    if (c8 && c1) speedup[latency] = c8.recordsPerSecond / c1.recordsPerSecond;
+  }
+  const targets: Target[] = [];
+  const r0 = ratios.find((r) => r.scenario === 'pipeline-0ms');
+  if (r0?.ofLowestCeiling != null) targets.push({ target: '0 ms: pipeline ≥ 60% of the lowest ceiling', value: `${pct(r0.ofLowestCeiling)} of ${r0.lowestCeiling}`, met: r0.ofLowestCeiling >= 0.6 });
+  if (speedup['50ms'] !== undefined) targets.push({ target: '50 ms: concurrency 8 ≥ 6× sequential', value: `${speedup['50ms'].toFixed(2)}×`, met: speedup['50ms'] >= 6 });
+  for (const id of ['pipeline-0ms', 'sequential-0ms', 'pipeline-50ms', 'sequential-50ms']) {
+    const r = byId(results, id);
+    if (r?.peakRssMb == null) continue;
+    // The target is for 1,000,000 records; a scaled-down run says less about it.
+    targets.push({ target: `${id}: peak RSS ≤ 256 MB${r.records < 1_000_000 ? ` (only ${r.records} records)` : ''}`, value: `${r.peakRssMb.toFixed(0)} MB`, met: r.peakRssMb <= 256 });
+  }
+  const limited = byId(results, 'ratelimit-960')?.extra.rateLimit as { ofAllowance: number; ofNominal: number; share429: number } | undefined;
+  if (limited) {
+    targets.push({
+      target: 'rate limit: ≥ 90% of the allowed request rate, ≤ 1% answered 429',
+      value: `${pct(limited.ofAllowance)} of allowance (${pct(limited.ofNominal)} of the nominal rate), ${pct(limited.share429)} 429s`,
+      met: limited.ofAllowance >= 0.9 && limited.share429 <= 0.01,
+    });
+  }
+  if (scale !== 1) targets.push({ target: `scale ${scale}: counts are not the issue's`, value: '', met: null });
+  return { ratios, speedup, targets };
+}
+
+export function formatTable(results: readonly ScenarioResult[], failures: readonly { scenario: string; error: string }[]): string {
+  const header = ['scenario', 'records', 'seconds', 'records/s', 'MB/s', 'peak RSS MB', 'CPU s', 'sim CPU s', 'load', 'notes'];
+  const num = (x: number | null, digits = 0) => (x === null ? '-' : x.toFixed(digits));
+  const rows = results.map((r) => [
+    r.scenario,
+    String(r.records),
+    num(r.seconds, 1),
+    num(r.recordsPerSecond),
+    num(r.mbPerSecond, 1),
+    num(r.peakRssMb),
+    num(r.cpuSeconds, 1),
+    num(r.simCpuSeconds, 1),
+    `${r.load1Before.toFixed(1)}→${r.load1After.toFixed(1)}`,
+    r.notes.join('; '),
+  ]);
+  for (const f of failures) rows.push([f.scenario, '-', '-', '-', '-', '-', '-', '-', '-', `FAILED: ${f.error.split('\n')[0]}`]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === header.length - 1 ? 0 : r[i].length))));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === cells.length - 1 ? c : i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  return [line(header), `|${widths.map((w, i) => '-'.repeat(i === header.length - 1 ? 7 : w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+export function formatAnalysis(analysis: Analysis): string {
+  const lines: string[] = [];
+  for (const r of analysis.ratios) if (r.ofLowestCeiling !== null) lines.push(`${r.scenario}: ${pct(r.ofLowestCeiling)} of the lowest ceiling (${r.lowestCeiling})`);
+  for (const [latency, x] of Object.entries(analysis.speedup)) lines.push(`${latency}: concurrency 8 / sequential = ${x.toFixed(2)}×`);
+  for (const t of analysis.targets) lines.push(`${t.met === null ? '  ' : t.met ? 'ok' : 'NO'}  ${t.target}${t.value ? `: ${t.value}` : ''}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,119 @@
+/**
+ * `npm run bench`: throughput and memory of rest2kafka against the ceilings of its parts, in one
+ * run on one machine. See bench/README.md.
+ *
+ *   npm run bench                                  every scenario at full size
+ *   npm run bench -- --only pipeline-0ms,fetch-0ms a subset
+ *   npm run bench -- --scale 0.1                   every count × 0.1 (a quick run)
+ *   npm run bench -- --profile                     also --cpu-prof the 0 ms pipeline (to /tmp/prof)
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createContext } from './context';
+import { benchBroker, benchKafka, REPO_ROOT } from './kafka';
+import { loadAverage } from './processes';
+import { analyse, formatAnalysis, formatTable } from './report';
+import { SCENARIOS, scaled, type ScenarioResult } from './scenarios';
+
+const USAGE = `Usage: npm run bench -- [--only ID,ID...] [--scale X] [--profile [DIR]] [--list]
+Scenarios: ${SCENARIOS.map((s) => s.id).join(', ')}`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      scale: { type: 'string', default: '1' },
+      profile: { type: 'boolean', default: false },
+      'profile-dir': { type: 'string', default: '/tmp/prof' },
+      list: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return (console.log(USAGE), 0);
+  if (values.list) {
+    for (const s of SCENARIOS) console.log(`${s.id.padEnd(16)} ${String(s.records).padStart(9)}  ${s.description}`);
+    return 0;
+  }
+  const scale = Number(values.scale);
+  if (!(scale > 0)) throw new Error(`--scale must be a positive number, got ${values.scale}`);
+  const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = only?.filter((id) => !SCENARIOS.some((s) => s.id === id)) ?? [];
+  if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}\n${USAGE}`);
+  const chosen = SCENARIOS.filter((s) => !only || only.includes(s.id));
+
+  const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+  const started = new Date();
+  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, load1AtStart: loadAverage() };
+  log(`${machine.cpus} cores (${machine.cpuModel}), load ${machine.load1AtStart}, scale ${scale}: ${chosen.map((s) => s.id).join(', ')}`);
+
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'rest2kafka-bench-'));
+  const broker = await benchBroker(log);
+  log(`Kafka at ${broker.brokers.join(',')} (${broker.origin === 'env' ? 'KAFKA_BROKERS' : 'started for this run'})`);
+  const kafka = benchKafka(broker.brokers);
+  const admin = kafka.admin();
+  await admin.connect();
+  const ctx = createContext(
+    { brokers: broker.brokers, admin, tmp, tag: `bench-${Date.now().toString(36)}`, scale, profileDir: values.profile ? values['profile-dir']! : null, log },
+    freePort,
+  );
+  if (ctx.profileDir) await mkdir(ctx.profileDir, { recursive: true });
+
+  const results: ScenarioResult[] = [];
+  const failures: { scenario: string; error: string }[] = [];
+  try {
+    for (const scenario of chosen) {
+      const n = scaled(scenario.records, scale);
+      log(`${scenario.id}: ${n} records — ${scenario.description}`);
+      try {
+        const r = await scenario.run(ctx, n);
+        results.push(r);
+        log(`${scenario.id}: ${r.seconds.toFixed(1)} s, ${Math.round(r.recordsPerSecond)} records/s, peak RSS ${r.peakRssMb?.toFixed(0) ?? '?'} MB`);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        failures.push({ scenario: scenario.id, error: message });
+        log(`${scenario.id} FAILED: ${message}`);
+      }
+    }
+  } finally {
+    await ctx.close();
+    await admin.disconnect();
+    await broker.stop();
+    await rm(tmp, { recursive: true, force: true });
+  }
+
+  const analysis = analyse(results, scale);
+  const report = { startedAt: started.toISOString(), finishedAt: new Date().toISOString(), scale, machine: { ...machine, load1AtEnd: loadAverage() }, kafka: broker.origin, results, failures, analysis };
+  const dir = path.join(REPO_ROOT, 'bench', 'results');
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+
+  console.log(`\n${machine.cpus} cores, ${machine.cpuModel}, Node ${machine.node}; load average ${machine.load1AtStart} at start, ${report.machine.load1AtEnd} at end; scale ${scale}\n`);
+  console.log(formatTable(results, failures));
+  console.log(`\n${formatAnalysis(analysis)}`);
+  console.log(`\nJSON: ${path.relative(process.cwd(), file)}`);
+  console.log(JSON.stringify({ results: results.map(({ scenario, records, seconds, recordsPerSecond, mbPerSecond, peakRssMb }) => ({ scenario, records, seconds, recordsPerSecond, mbPerSecond, peakRssMb })), analysis }, null, 2));
+  return failures.length ? 1 : 0;
+}
+
+async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as import('node:net').AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,64 @@
+/**
+ * Shared by the fault scenarios: the built CLI as a child process with both output streams
+ * captured (the sentinel scan reads them), the sentinel API key, and the scan itself over
+ * process output and dead-letter records.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Admin } from 'kafkajs';
+import { readAllFromStart } from '../../support/kafka';
+import { REPO_ROOT } from '../../support/pipeline';
+
+const CLI = path.join(REPO_ROOT, 'dist', 'lib', 'cli.js');
+
+/** The simulator's API key in every fault scenario; `+`, `/`, `=` make its encoded forms differ. */
+export const SENTINEL = 'SENTINEL-9c41e2d7+f/a=';
+const FORMS = [SENTINEL, encodeURIComponent(SENTINEL), new URLSearchParams({ k: SENTINEL }).toString().slice(2), '9c41e2d7'];
+
+/** How many times the sentinel (raw, percent-encoded, form-encoded or its random core) occurs in `texts`. */
+export function secretHits(...texts: string[]): number {
+  let hits = 0;
+  for (const text of texts) for (const form of FORMS) hits += text.split(form).length - 1;
+  return hits;
+}
+
+/** The sentinel scan over a dead-letter topic: every value and header, read_uncommitted (aborted records too). */
+export async function deadLetterSecretHits(topic: string, brokers?: string[]): Promise<number> {
+  const records = await readAllFromStart(topic, { readUncommitted: true, brokers }).catch(() => []);
+  return secretHits(...records.flatMap((r) => [r.value?.toString('utf8') ?? '', JSON.stringify(r.headers)]));
+}
+
+export interface Child {
+  process: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** The exit code, or the signal name when a signal ended it. */
+  exited: Promise<number | NodeJS.Signals>;
+}
+
+/** `node dist/lib/cli.js ...argv` with exactly `env` (plus PATH), both streams captured. */
+export function spawnRun(argv: string[], env: NodeJS.ProcessEnv): Child {
+  const child = spawn(process.execPath, [CLI, ...argv], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout!.on('data', (c: Buffer) => out.push(c));
+  child.stderr!.on('data', (c: Buffer) => err.push(c));
+  const exited = new Promise<number | NodeJS.Signals>((resolve, reject) => {
+    child.once('error', reject);
+    // 'close', not 'exit': the streams are drained by then.
+    child.once('close', (code, signal) => resolve(code ?? (signal as NodeJS.Signals)));
+  });
+  return { process: child, stdout: () => Buffer.concat(out).toString('utf8'), stderr: () => Buffer.concat(err).toString('utf8'), exited };
+}
+
+/** Resolves once `topic`'s last stable offsets sum to at least `records` (bounded). */
+export async function committedAtLeast(admin: Admin, topic: string, records: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const offsets = await admin.fetchTopicOffsets(topic).catch(() => []);
+    if (offsets.reduce((sum, o) => sum + Number(o.offset), 0) >= records) return;
+    if (Date.now() > deadline) throw new Error(`${topic}: fewer than ${records} offsets committed after ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}

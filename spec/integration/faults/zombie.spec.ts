@@ -1,0 +1,67 @@
+/**
+ * Two instances of one pipeline (kafka.md §7 rows 5–6): instance A is frozen (SIGSTOP) in the
+ * middle of a run, instance B starts, fences A through the shared transactional id, resumes from
+ * the committed state and completes. A is thawed (SIGCONT): its next transactional request is
+ * rejected, and it exits with the fenced exit code (7) or a Kafka error (5), having written
+ * nothing read_committed readers can see. The oracle passes afterwards with no duplicates.
+ */
+import type { Admin } from 'kafkajs';
+import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
+import { createTestKafka, readAllFromStart, testBrokers } from '../../support/kafka';
+import { assertOracle } from '../../support/oracle';
+import { incidentsResource, runCli, runIdOf, writePipeline, type TestPipeline } from '../../support/pipeline';
+import { committedAtLeast, deadLetterSecretHits, SENTINEL, secretHits, spawnRun, type Child } from './harness';
+
+const TOTAL = 1500;
+const LIMIT = 50;
+
+let sim: SimulatorHandle;
+let p: TestPipeline;
+let admin: Admin;
+let zombie: Child | null = null;
+
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0, incidents: TOTAL, services: 3, apiKey: SENTINEL, faults: { latency: { minMs: 40, maxMs: 60 } } });
+  p = await writePipeline('zombie', { simulator: { url: sim.url, apiKey: SENTINEL }, resources: [incidentsResource({}, LIMIT)], client: { page_concurrency: 1 } });
+  admin = createTestKafka().admin();
+  await admin.connect();
+});
+
+afterAll(async () => {
+  if (zombie && zombie.process.exitCode === null && zombie.process.signalCode === null) {
+    zombie.process.kill('SIGCONT');
+    zombie.process.kill('SIGKILL');
+  }
+  await admin?.disconnect();
+  await sim?.close();
+  await p?.remove();
+});
+
+it('a frozen instance is fenced by a second one, which completes; the thawed zombie exits non-zero and changes nothing', async () => {
+  zombie = spawnRun(['run', '--config', p.file], { KAFKA_BROKERS: testBrokers().join(',') });
+  await committedAtLeast(admin, p.topic('incidents'), 3 * (LIMIT + 1));
+  zombie.process.kill('SIGSTOP');
+
+  // The zombie's open transaction (if any) is aborted when B fences it; B resumes from the state.
+  await sim.control.setFaults({});
+  const second = await runCli(['run', '--config', p.file]);
+  expect(second.code).toBe(0);
+  const stateAfterB = (await readAllFromStart(p.stateTopic)).length;
+
+  zombie.process.kill('SIGCONT');
+  const code = await zombie.exited;
+  expect([7, 5]).toContain(code);
+  expect(zombie.stderr()).toMatch(/fenced|INVALID_PRODUCER_EPOCH|PRODUCER_FENCED|Kafka/i);
+
+  // Nothing from the zombie became visible after B finished: no new state, no duplicates.
+  expect((await readAllFromStart(p.stateTopic)).length).toBe(stateAfterB);
+  const result = await assertOracle({ control: sim.control, resources: [{ resource: 'incidents', topic: p.topic('incidents') }], stateTopic: p.stateTopic, pipeline: p.name }, { noDuplicates: true });
+  expect(result.records.get(p.topic('incidents'))).toHaveLength(TOTAL);
+  const state = result.states.get('incidents')!;
+  expect(state.run).toBeNull();
+  // B completed the run A began (resumed), so the completed run carries A's run id.
+  expect(state.last_completed_run?.id).toBe(runIdOf(zombie.stderr()));
+
+  expect(secretHits(zombie.stdout(), zombie.stderr(), second.stdout, second.stderr)).toBe(0);
+  expect(await deadLetterSecretHits(p.deadLetterTopic)).toBe(0);
+});
