@@ -9,7 +9,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type ICustomPartitioner, type Message } from 'kafkajs';
 
 const { values } = parseArgs({
   options: {
@@ -26,10 +26,15 @@ const headerBytes = Object.entries(headers).reduce((n, [k, v]) => n + k.length +
 const chunkBytes = Number(values['chunk-bytes']);
 // The per-record estimate lib/sink/publish.ts uses to cut sends.
 const RECORD_OVERHEAD = 80;
+// The partitioner lib/sink/publish.ts uses: no murmur2 for a one-partition topic (same answer).
+const partitioner: ICustomPartitioner = () => {
+  const hashed = Partitioners.DefaultPartitioner();
+  return (args) => (args.partitionMetadata.length === 1 && args.message.partition == null ? args.partitionMetadata[0].partitionId : hashed(args));
+};
 
 async function main(): Promise<void> {
   const kafka = new Kafka({ clientId: 'rest2kafka-bench-produce', brokers: values.brokers!.split(','), logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: partitioner });
   await producer.connect();
   let records = 0;
   let batch: Message[] = [];

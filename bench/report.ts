@@ -16,7 +16,10 @@ export interface Target {
 
 export interface Analysis {
   ratios: Ratio[];
+  /** Concurrency 8 over sequential, by wall clock of the process. */
   speedup: Record<string, number>;
+  /** The same from the runs' own durations (start-up, connecting and the final wait excluded). */
+  speedupRunReported: Record<string, number>;
   targets: Target[];
 }
 
@@ -32,15 +35,19 @@ export function analyse(results: readonly ScenarioResult[], scale: number): Anal
       return { scenario: r.scenario, ofLowestCeiling: low ? r.recordsPerSecond / low.recordsPerSecond : null, lowestCeiling: low?.scenario ?? null };
     });
   const speedup: Record<string, number> = {};
+  const speedupRunReported: Record<string, number> = {};
   for (const latency of ['0ms', '50ms']) {
     const c8 = byId(results, `pipeline-${latency}`);
     const c1 = byId(results, `sequential-${latency}`);
     if (c8 && c1) speedup[latency] = c8.recordsPerSecond / c1.recordsPerSecond;
+    const own = (r?: ScenarioResult) => (r?.extra.summary as { seconds?: number } | undefined)?.seconds;
+    const [s8, s1] = [own(c8), own(c1)];
+    if (s8 && s1) speedupRunReported[latency] = s1 / s8;
   }
   const targets: Target[] = [];
   const r0 = ratios.find((r) => r.scenario === 'pipeline-0ms');
   if (r0?.ofLowestCeiling != null) targets.push({ target: '0 ms: pipeline ≥ 60% of the lowest ceiling', value: `${pct(r0.ofLowestCeiling)} of ${r0.lowestCeiling}`, met: r0.ofLowestCeiling >= 0.6 });
-  if (speedup['50ms'] !== undefined) targets.push({ target: '50 ms: concurrency 8 ≥ 6× sequential', value: `${speedup['50ms'].toFixed(2)}×`, met: speedup['50ms'] >= 6 });
+  if (speedup['50ms'] !== undefined) targets.push({ target: '50 ms: concurrency 8 ≥ 6× sequential', value: `${speedup['50ms'].toFixed(2)}× (run-reported durations: ${speedupRunReported['50ms']?.toFixed(2) ?? '?'}×)`, met: speedup['50ms'] >= 6 });
   for (const id of ['pipeline-0ms', 'sequential-0ms', 'pipeline-50ms', 'sequential-50ms']) {
     const r = byId(results, id);
     if (r?.peakRssMb == null) continue;
@@ -56,7 +63,7 @@ export function analyse(results: readonly ScenarioResult[], scale: number): Anal
     });
   }
   if (scale !== 1) targets.push({ target: `scale ${scale}: counts are not the issue's`, value: '', met: null });
-  return { ratios, speedup, targets };
+  return { ratios, speedup, speedupRunReported, targets };
 }
 
 export function formatTable(results: readonly ScenarioResult[], failures: readonly { scenario: string; error: string }[]): string {
@@ -83,7 +90,10 @@ export function formatTable(results: readonly ScenarioResult[], failures: readon
 export function formatAnalysis(analysis: Analysis): string {
   const lines: string[] = [];
   for (const r of analysis.ratios) if (r.ofLowestCeiling !== null) lines.push(`${r.scenario}: ${pct(r.ofLowestCeiling)} of the lowest ceiling (${r.lowestCeiling})`);
-  for (const [latency, x] of Object.entries(analysis.speedup)) lines.push(`${latency}: concurrency 8 / sequential = ${x.toFixed(2)}×`);
+  for (const [latency, x] of Object.entries(analysis.speedup)) {
+    const own = analysis.speedupRunReported[latency];
+    lines.push(`${latency}: concurrency 8 / sequential = ${x.toFixed(2)}× by wall clock${own ? `, ${own.toFixed(2)}× by the runs' own durations` : ''}`);
+  }
   for (const t of analysis.targets) lines.push(`${t.met === null ? '  ' : t.met ? 'ok' : 'NO'}  ${t.target}${t.value ? `: ${t.value}` : ''}`);
   return lines.join('\n');
 }

@@ -83,6 +83,10 @@ async function main(): Promise<number> {
     await rm(tmp, { recursive: true, force: true });
   }
 
+  // Dry runs publish nothing to count: their MB/s uses the bytes per record measured in this run.
+  for (const r of results) {
+    if (r.mbPerSecond === null && r.scenario.startsWith('dryrun') && ctx.bytesPerRecord !== null) r.mbPerSecond = (ctx.bytesPerRecord * r.records) / 1e6 / r.seconds;
+  }
   const analysis = analyse(results, scale);
   const report = { startedAt: started.toISOString(), finishedAt: new Date().toISOString(), scale, machine: { ...machine, load1AtEnd: loadAverage() }, kafka: broker.origin, results, failures, analysis };
   const dir = path.join(REPO_ROOT, 'bench', 'results');

@@ -101,9 +101,10 @@ function pipeline(id: string, group: Group, role: ScenarioResult['role'], record
       const simCpuSeconds = delta(server.cpuSeconds(), simCpu);
       const requests = statusDelta(before, await server.stats());
       const notes: string[] = [`c=${settings.concurrency}`];
+      const summary = parseSummary(measured.stderr);
+      if (summary) notes.push(`run-reported ${summary.seconds.toFixed(1)} s = ${Math.round(n / summary.seconds)}/s`);
       try {
         ensureExit(measured, id);
-        const summary = parseSummary(measured.stderr);
         check(summary !== null, `${id}: no summary line for resource incidents in the run's output`);
         check(summary!.records === n, `${id}: the run reports ${summary!.records} records, expected ${n}`);
         check(summary!.deadLettered === 0, `${id}: ${summary!.deadLettered} records dead-lettered`);
@@ -318,6 +319,8 @@ interface Summary {
   pages: number;
   records: number;
   deadLettered: number;
+  /** The run's own duration for the resource (no process start-up, connecting or final wait). */
+  seconds: number;
 }
 
 /** The `incidents` row of `rest2kafka run`'s summary table (lib/observability/progress.ts). */
@@ -329,7 +332,7 @@ export function parseSummary(stderr: string): Summary | null {
   if (!row) return null;
   const cells = row.trim().split(/\s{2,}/);
   // resource, topic, pages, records, tombstones, dead-lettered, trimmed, duration, records/s
-  return { pages: Number(cells[2]), records: Number(cells[3]), deadLettered: Number(cells[5]) };
+  return { pages: Number(cells[2]), records: Number(cells[3]), deadLettered: Number(cells[5]), seconds: Number.parseFloat(cells[7]) };
 }
 
 function ensureExit(m: Measured, id: string): void {

@@ -4,6 +4,7 @@
  * check that the state topic's cursor never covers a change the data topic lacks. It reads
  * Kafka only through spec/support/kafka.ts, which shares no code with lib/sink or lib/state.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import type { SimulatorControl } from '../../lib/simulator/control';
 import type { ResourceName, SimRecord } from '../../lib/simulator/types';
@@ -61,14 +62,22 @@ export interface StateDoc {
   last_completed_run: { id: string; pages: number; records: number } | null;
 }
 
-/** A topic a killed run never got to create reads as empty. */
+/**
+ * A topic a killed run never got to create reads as empty; one it created a moment before the
+ * kill may still be electing its leader, so leadership errors are retried (bounded).
+ */
 async function readOrEmpty(topic: string, options: { brokers?: string[] }): Promise<ReadRecord[]> {
-  try {
-    return await readAllFromStart(topic, options);
-  } catch (error) {
-    const cause = (error as { cause?: { type?: string } }).cause;
-    if (cause?.type === 'UNKNOWN_TOPIC_OR_PARTITION' || (error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return [];
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readAllFromStart(topic, options);
+    } catch (error) {
+      const type = (error as { type?: string }).type ?? (error as { cause?: { type?: string } }).cause?.type;
+      const transient = type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'NOT_LEADER_FOR_PARTITION' || type === 'LEADER_NOT_AVAILABLE';
+      if (!transient) throw error;
+      if (type === 'UNKNOWN_TOPIC_OR_PARTITION' && attempt >= 4) return [];
+      if (attempt >= 20) throw error;
+      await sleep(250);
+    }
   }
 }
 

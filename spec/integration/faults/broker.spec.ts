@@ -1,7 +1,7 @@
 /**
  * Broker faults on a dedicated broker (kafka.md §7 rows 7 and 10, issue 5 §2 "Broker"): the
  * broker SIGKILLed in the middle of a run and restarted on the same log dir — the run fails
- * with exit 5 or rides it out, and a rerun converges with nothing lost or duplicated for
+ * with exit 5 (or 7, fenced) or rides it out, and a rerun converges with nothing lost or duplicated for
  * read_committed readers; the broker down at start — exit 5 with a message naming the
  * brokers, and the state topic untouched. The sentinel API key appears in no output.
  */
@@ -65,8 +65,9 @@ it('the broker killed mid-run and restarted on its log dir: the run ends with ex
   expect(broker.formatted).toBe(false);
 
   const code = await child.exited;
-  expect([0, 5]).toContain(code);
-  if (code === 5) expect(child.stderr()).toMatch(/error \[KAFKA/);
+  // 5: a Kafka error; 7: the restarted coordinator fenced the producer of the interrupted transaction.
+  expect([0, 5, 7].includes(code as number) ? 'ok' : `exit ${code}: ${child.stderr().slice(-1500)}`).toBe('ok');
+  if (code !== 0) expect(child.stderr()).toMatch(/error \[(KAFKA|PRODUCER_FENCED)/);
 
   await sim.control.setFaults({});
   const rerun = await runCli(['run', '--config', p.file], env());
@@ -83,7 +84,7 @@ it('the broker down at start: exit 5 naming the brokers, the state topic untouch
   await broker.stop();
 
   const down = await runCli(['run', '--config', p.file], env());
-  expect(down.code).toBe(5);
+  expect(down.code === 5 ? 'ok' : `exit ${down.code}: ${down.stderr.slice(-1500)}`).toBe('ok');
   expect(down.stderr).toContain(broker.brokers[0]);
   expect(down.stderr).toMatch(/is the broker running/);
   expect(secretHits(down.stdout, down.stderr)).toBe(0);
