@@ -14,6 +14,7 @@ import type { HttpClient } from './http/client';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './http/retry';
 import type { IncrementalFilter } from './incremental/filter';
 import type { PageRequest } from './http/request';
+import { createRateLimitPacer } from './http/rate-limit';
 
 export type PipelineEvent = { kind: 'page'; page: ExtractedPage } | { kind: 'done'; resource: string };
 
@@ -48,6 +49,8 @@ export function extract(options: ExtractOptions): Observable<PipelineEvent> {
   const needed = new Set<string>();
   for (const name of options.wanted) for (let r = byName.get(name); r; r = r.parent ? byName.get(r.parent) : undefined) needed.add(r.name);
 
+  // One pacer for the whole API: its rate limit is per account, not per resource.
+  const pacer = createRateLimitPacer();
   const families = options.resources
     .filter((r) => r.parent === null && needed.has(r.name))
     .map((root) => defer(() => family(root, undefined)));
@@ -92,6 +95,7 @@ export function extract(options: ExtractOptions): Observable<PipelineEvent> {
           responseActions: resource.endpoint.response_actions,
           dataSelector: resource.endpoint.data_selector,
           slots: options.slots,
+          pacer,
           signal: options.signal,
           onResponse: (status) => options.onResponse?.(resource.name, status),
         }),

@@ -8,7 +8,8 @@ import type { Auth } from '../auth/types';
 import { ResponseError, RetriesExhaustedError } from '../errors';
 import type { HttpClient } from '../http/client';
 import { checkStatus, parseJsonBody } from '../http/client';
-import type { PageRequest } from '../http/request';
+import type { HttpResponse, PageRequest } from '../http/request';
+import type { RateLimitPacer } from '../http/rate-limit';
 import { applyResponseActions } from '../http/response-actions';
 import { retryWithBackoff, type RetryPolicy } from '../http/retry';
 import type { FetchPage } from '../pagination/paginate';
@@ -31,6 +32,8 @@ export interface PageFetcherOptions {
    */
   slots?: { acquire(): Promise<void>; release(): void };
   signal?: AbortSignal;
+  /** Paces requests by the API's advertised rate limit; shared by every chain of one API. */
+  pacer?: RateLimitPacer;
   /** Called once per attempt with the status (metrics, progress). */
   onResponse?: (status: number) => void;
 }
@@ -47,7 +50,15 @@ export function createPageFetcher(options: PageFetcherOptions): FetchPage {
 
   const fetchOnce = async (request: PageRequest, index: number): Promise<PageResponse | null> => {
     const authed = options.auth ? await options.auth.apply(request, options.signal) : request;
-    let response = await options.client.send(authed, options.signal);
+    await options.pacer?.acquire(options.signal);
+    let response: HttpResponse;
+    try {
+      response = await options.client.send(authed, options.signal);
+    } catch (error) {
+      options.pacer?.observe(0, {});
+      throw error;
+    }
+    options.pacer?.observe(response.status, response.headers);
     options.onResponse?.(response.status);
     const acted = applyResponseActions(options.responseActions, response);
     if (acted === 'ignore') return null;
