@@ -62,14 +62,16 @@ export function createRateLimitPacer(clock: PacerClock = realClock): RateLimitPa
           return;
         }
         const wait = resetAt - clock.now();
-        if (wait <= 0) {
-          // The reset passed without a response to tell us the new budget: let one request
-          // through to ask, and hold the others until it answers (or one more reset passes).
+        if (wait <= 0 && inFlight === 0) {
+          // The reset passed and no answer is pending to tell us the new budget: let one
+          // request through to ask, and hold the others until it answers.
           remaining = 1;
           resetAt = clock.now() + DEFAULT_WAIT_MS;
           continue;
         }
-        await Promise.race([clock.sleep(wait, signal), observed.promise]);
+        // Requests in flight were granted after the budget we last heard of; their answers
+        // (each one a fresher `remaining`) come before the reset does.
+        await (wait > 0 ? Promise.race([clock.sleep(wait, signal), observed.promise]) : observed.promise);
       }
     },
     observe(status, headers) {

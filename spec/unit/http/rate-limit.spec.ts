@@ -43,13 +43,13 @@ describe('rate-limit pacer', () => {
     const granted = contenders(pacer, 4);
     await flush();
     expect(granted).toEqual([0, 1]);
+    pacer.observe(200, { 'ratelimit-remaining': '0', 'ratelimit-reset': '1' });
+    pacer.observe(200, { 'ratelimit-remaining': '0', 'ratelimit-reset': '1' });
     await advance(999);
     expect(granted).toEqual([0, 1]);
     await advance(1);
     // After the reset one request goes ahead to learn the new budget; the rest wait for its answer.
     expect(granted).toEqual([0, 1, 2]);
-    pacer.observe(200, { 'ratelimit-remaining': '5', 'ratelimit-reset': '0' });
-    pacer.observe(200, { 'ratelimit-remaining': '5', 'ratelimit-reset': '0' });
     pacer.observe(200, { 'ratelimit-remaining': '5', 'ratelimit-reset': '0' });
     await flush();
     expect(granted).toEqual([0, 1, 2, 3]);
@@ -86,5 +86,21 @@ describe('rate-limit pacer', () => {
     const granted = contenders(pacer, 1);
     await flush();
     expect(granted).toEqual([]);
+  });
+});
+
+describe('rate-limit pacer with answers pending', () => {
+  it('waits for the in-flight answers rather than probing when the budget it computed is spent', async () => {
+    const { clock } = fakeClock();
+    const pacer = createRateLimitPacer(clock);
+    await Promise.all([pacer.acquire(), pacer.acquire(), pacer.acquire()]);
+    // "1 left, a token is available now" — but two of ours are still on their way.
+    pacer.observe(200, { 'ratelimit-remaining': '1', 'ratelimit-reset': '0' });
+    const granted = contenders(pacer, 1);
+    await flush();
+    expect(granted).toEqual([]);
+    pacer.observe(200, { 'ratelimit-remaining': '3', 'ratelimit-reset': '0' });
+    await flush();
+    expect(granted).toEqual([0]);
   });
 });
