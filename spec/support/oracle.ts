@@ -66,7 +66,7 @@ export interface StateDoc {
  * A topic a killed run never got to create reads as empty; one it created a moment before the
  * kill may still be electing its leader, so leadership errors are retried (bounded).
  */
-async function readOrEmpty(topic: string, options: { brokers?: string[] }): Promise<ReadRecord[]> {
+export async function readOrEmpty(topic: string, options: { brokers?: string[] } = {}): Promise<ReadRecord[]> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await readAllFromStart(topic, options);
