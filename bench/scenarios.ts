@@ -188,49 +188,41 @@ async function pipelineHeaders(): Promise<Record<string, string>> {
 }
 
 function produceKafkajs(id: string, records: number): Scenario {
+  return produceCeiling(id, records, 'produce-only: pre-encoded records, kafkajs idempotent, acks -1, sends of ≤ 900 KiB', async (ctx, topic, file) => ({
+    command: process.execPath,
+    args: [path.join(__dirname, 'produce-ceiling.js'), '--brokers', ctx.brokers.join(','), '--topic', topic, '--file', file, '--headers', JSON.stringify(await pipelineHeaders())],
+  }));
+}
+
+function produceKcat(id: string, records: number): Scenario {
+  return produceCeiling(id, records, 'produce-only with kcat (librdkafka): the same pre-encoded records, idempotent, acks all', async (ctx, topic, file) => {
+    const headers = Object.entries(await pipelineHeaders()).flatMap(([k, v]) => ['-H', `${k}=${v}`]);
+    return { command: 'kcat', args: ['-P', '-b', ctx.brokers.join(','), '-t', topic, '-K', '\\t', ...headers, '-X', 'enable.idempotence=true', '-X', 'acks=all', '-l', file] };
+  });
+}
+
+/** A produce ceiling: the pre-encoded dataset sent by `producer` to a fresh topic, verified by its end offset. */
+function produceCeiling(
+  id: string,
+  records: number,
+  description: string,
+  producer: (ctx: BenchContext, topic: string, file: string) => Promise<{ command: string; args: string[] }>,
+): Scenario {
   return {
     id,
     group: 'any',
     role: 'ceiling',
     records,
-    description: 'produce-only: pre-encoded records, kafkajs idempotent, acks -1, sends of ≤ 900 KiB',
+    description,
     async run(ctx, n) {
       const dataset = await ctx.dataset(n);
       ctx.bytesPerRecord = dataset.bytes / n;
       const topic = `${ctx.tag}-${id}`;
       await createCompacted(ctx.admin, topic);
       try {
-        const args = [path.join(__dirname, 'produce-ceiling.js'), '--brokers', ctx.brokers.join(','), '--topic', topic, '--file', dataset.file, '--headers', JSON.stringify(await pipelineHeaders())];
+        const { command, args } = await producer(ctx, topic, dataset.file);
         const load1Before = loadAverage();
-        const measured = await measure(process.execPath, args, { reportFile: path.join(ctx.tmp, `${id}.time`), timeoutMs: TIMEOUT_MS });
-        const load1After = loadAverage();
-        ensureExit(measured, id);
-        const end = await endOffset(ctx.admin, topic);
-        check(end === n, `${id}: ${topic} ends at offset ${end}, expected ${n}`);
-        return result(id, 'any', 'ceiling', n, measured, dataset.bytes, null, load1Before, load1After, [`verified: end offset ${end}`], {});
-      } finally {
-        await deleteTopics(ctx.admin, topic);
-      }
-    },
-  };
-}
-
-function produceKcat(id: string, records: number): Scenario {
-  return {
-    id,
-    group: 'any',
-    role: 'ceiling',
-    records,
-    description: 'produce-only with kcat (librdkafka): the same pre-encoded records, idempotent, acks all',
-    async run(ctx, n) {
-      const dataset = await ctx.dataset(n);
-      const topic = `${ctx.tag}-${id}`;
-      await createCompacted(ctx.admin, topic);
-      try {
-        const headers = Object.entries(await pipelineHeaders()).flatMap(([k, v]) => ['-H', `${k}=${v}`]);
-        const args = ['-P', '-b', ctx.brokers.join(','), '-t', topic, '-K', '\\t', ...headers, '-X', 'enable.idempotence=true', '-X', 'acks=all', '-l', dataset.file];
-        const load1Before = loadAverage();
-        const measured = await measure('kcat', args, { reportFile: path.join(ctx.tmp, `${id}.time`), timeoutMs: TIMEOUT_MS });
+        const measured = await measure(command, args, { reportFile: path.join(ctx.tmp, `${id}.time`), timeoutMs: TIMEOUT_MS });
         const load1After = loadAverage();
         ensureExit(measured, id);
         const end = await endOffset(ctx.admin, topic);
