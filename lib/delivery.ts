@@ -191,6 +191,7 @@ async function deliver(run: RunContext): Promise<RunResult> {
       tracker.state = advance(tracker.state, {
         now: new Date(page.fetchedAt),
         resume: page.next,
+        page: { request: page.request, fingerprint: page.fingerprint },
         nextIndex: page.index + 1,
         records: prepared.records + prepared.tombstones,
         incremental: page.incremental,
@@ -312,7 +313,11 @@ async function planResources({ options, runId, wanted, sinks, io, log }: RunCont
     const committed = fullRefresh ? null : (previous.incremental as unknown as IncrementalState | null);
     const filter = incremental ? createIncrementalFilter(incremental.config, committed, resource.primaryKey, { resource: resource.name, dependent: resource.parent !== null }) : null;
     const run = resumable ? previous.run! : null;
-    plans.set(resource.name, { incremental: filter, resume: run?.resume ? { request: run.resume, index: run.next_index } : undefined });
+    plans.set(resource.name, {
+      incremental: filter,
+      resume: run?.resume ? { request: run.resume, index: run.next_index, check: run.last_page ?? undefined } : undefined,
+      onRestart: (reason) => log.warn(`not resuming the interrupted run: ${reason}; extracting this resource from its start`, { resource: resource.name }),
+    });
     if (!isWanted) continue;
     const sink = sinks.get(resource.name)!;
     const snapshotTombstones = fullRefresh && resource.writeDisposition !== 'append' && io !== null;

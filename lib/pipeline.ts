@@ -13,7 +13,6 @@ import type { Slots } from './extract/slots';
 import type { HttpClient } from './http/client';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './http/retry';
 import type { IncrementalFilter } from './incremental/filter';
-import type { PageRequest } from './http/request';
 import { createRateLimitPacer } from './http/rate-limit';
 
 export type PipelineEvent = { kind: 'page'; page: ExtractedPage } | { kind: 'done'; resource: string };
@@ -21,7 +20,8 @@ export type PipelineEvent = { kind: 'page'; page: ExtractedPage } | { kind: 'don
 /** What one resource needs for this run besides its config. */
 export interface ResourcePlan {
   incremental: IncrementalFilter | null;
-  resume?: { request: PageRequest; index: number };
+  resume?: ResourceRun['resume'];
+  onRestart?: (reason: string) => void;
 }
 
 export interface ExtractOptions {
@@ -83,6 +83,7 @@ export function extract(options: ExtractOptions): Observable<PipelineEvent> {
       client: options.client,
       incremental: plan.incremental,
       resume: plan.resume,
+      onRestart: plan.onRestart,
       maxPages: options.maxPages,
       pageConcurrency: resource.parent ? 1 : (options.client.page_concurrency ?? 4),
       fetcher: () =>

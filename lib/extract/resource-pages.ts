@@ -3,6 +3,7 @@
  * processing steps and the incremental filter, page by page. Dependent resources run one
  * request chain per parent record. No Kafka here: `preview`, `check` and `run` share it.
  */
+import { createHash } from 'node:crypto';
 import { concatMap, from, map, Observable, takeWhile } from 'rxjs';
 import type { ClientConfig, JsonValue, ResolvedResource } from '../config/types';
 import { Rest2KafkaError, ResponseError } from '../errors';
@@ -24,6 +25,10 @@ export interface ExtractedPage {
   records: unknown[];
   /** The request resuming after this page, `null` after the last page. */
   next: PageRequest | null;
+  /** The request that fetched this page (before auth): a resume checks it again. */
+  request: PageRequest;
+  /** Fingerprint of the page's raw records (their primary keys, in order). */
+  fingerprint: string;
   /** Pages the resource is expected to have, when the total is known. */
   expectedPages?: number;
   /** Running incremental state after this page (`null` without incremental). */
@@ -38,8 +43,14 @@ export interface ResourceRun {
   fetcher: () => FetchPage;
   pageConcurrency: number;
   incremental: IncrementalFilter | null;
-  /** Continue an interrupted run from this request. */
-  resume?: { request: PageRequest; index: number };
+  /**
+   * Continue an interrupted run from `request`, after re-reading the last committed page: if
+   * its records are no longer the same (the API changed under the offsets), the run starts
+   * over instead, because resuming would skip the records that moved.
+   */
+  resume?: { request: PageRequest; index: number; check?: { request: PageRequest; fingerprint: string } };
+  /** Called when a resume check found the data shifted and the run starts over. */
+  onRestart?: (reason: string) => void;
   /** Stop after this many pages (preview, check). */
   maxPages?: number;
 }
@@ -56,6 +67,37 @@ export function resourcePages(run: ResourceRun, parentPages?: Observable<{ resou
 }
 
 function chain(
+  run: ResourceRun,
+  steps: (records: unknown[]) => unknown[],
+  parent: { name: string; record: Record<string, unknown> } | undefined,
+): Observable<ExtractedPage> {
+  const check = run.resume?.check;
+  if (!check) return pagesOf(run, steps, parent);
+  const fetchPage = run.fetcher();
+  return fetchPage(check.request, Math.max(0, run.resume!.index - 1)).pipe(
+    concatMap((page) => {
+      if (page !== null && pageFingerprint(run.resource.primaryKey, page.records) === check.fingerprint) return pagesOf(run, steps, parent);
+      run.onRestart?.('the last committed page changed since the interruption (records were updated, deleted or inserted before it), so resuming at its offset could skip records');
+      return pagesOf({ ...run, resume: undefined }, steps, parent);
+    }),
+  );
+}
+
+/**
+ * Identifies a page by its records' primary keys in order (the whole record when there is no
+ * key): if anything before or on the page moved, the page's window of the API shows it.
+ */
+export function pageFingerprint(primaryKey: readonly string[], records: readonly unknown[]): string {
+  const hash = createHash('sha256');
+  for (const record of records) {
+    const r = record as Record<string, unknown> | null;
+    hash.update(JSON.stringify(primaryKey.length && r && typeof r === 'object' ? primaryKey.map((k) => r[k]) : record));
+    hash.update('\n');
+  }
+  return hash.digest('base64url').slice(0, 22);
+}
+
+function pagesOf(
   run: ResourceRun,
   steps: (records: unknown[]) => unknown[],
   parent: { name: string; record: Record<string, unknown> } | undefined,
@@ -78,6 +120,7 @@ function chain(
     startIndex: run.resume?.index ?? 0,
   }).pipe(
     map((env): ExtractedPage => {
+      const fingerprint = pageFingerprint(resource.primaryKey, env.response.records);
       let records = steps(env.response.records as unknown[]);
       if (parent && resource.includeFromParent.length > 0) records = includeFromParent(records, parent.name, parent.record, resource.includeFromParent);
       if (filter) {
@@ -92,6 +135,8 @@ function chain(
         status: env.response.status,
         records,
         next: stopped ? null : env.next,
+        request: env.request,
+        fingerprint,
         expectedPages: env.expectedPages,
         incremental: filter && !filter.stateless ? (filter.state() as unknown as JsonValue) : null,
         fetchedAt: Date.now(),

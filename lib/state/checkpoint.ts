@@ -22,6 +22,8 @@ export interface RunProgress {
   config_fingerprint: string;
   /** The request that fetches the next page; `null` when every page is published. */
   resume: PageRequest | null;
+  /** The last published page's request and record fingerprint: a resume re-reads it to detect shifted offsets. */
+  last_page?: { request: PageRequest; fingerprint: string } | null;
   next_index: number;
   pages: number;
   records: number;
@@ -90,6 +92,8 @@ export interface PageCheckpoint {
   now: Date;
   /** Request of the page after the published one; `null` after the last page. */
   resume: PageRequest | null;
+  /** The published page itself, to verify on resume. */
+  page?: { request: PageRequest; fingerprint: string };
   nextIndex: number;
   records: number;
   incremental: JsonValue;
@@ -106,6 +110,7 @@ export function advance(state: ResourceState, page: PageCheckpoint): ResourceSta
     run: {
       ...run,
       resume: page.resume,
+      last_page: page.page ?? null,
       next_index: page.nextIndex,
       pages: run.pages + 1,
       records: run.records + page.records,

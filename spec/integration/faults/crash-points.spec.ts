@@ -97,3 +97,28 @@ describe.each([['after-fetch:3'], ['before-commit:3'], ['during-commit:3'], ['af
     expect(await deadLetterSecretHits(p.deadLetterTopic)).toBe(0);
   }, 60_000);
 });
+
+// Regression: offsets shift when the API changes between the kill and the rerun; resuming at the
+// stored offset skipped records while the incremental cursor moved past them (lost for good).
+it('after a kill, updates and deletes before the rerun make it start over instead of resuming past shifted records', async () => {
+  const p = await incrementalPipeline('crash-shifted');
+  const child = spawnRun(['run', '--config', p.file], { KAFKA_BROKERS: testBrokers().join(','), R2K_CRASH_AT: 'after-commit:3' });
+  expect(await child.exited).toBe('SIGKILL');
+  const atKill = await settledAtKill(p);
+  expect(atKill.nextIndex).toBeGreaterThan(0);
+  expect(atKill.nextIndex).toBeLessThan(TOTAL / LIMIT);
+
+  // Records on the committed pages change: updated ones move to the end, deleted ones vanish,
+  // so every later record sits earlier than the stored resume offset expects.
+  const firstPage = (await sim.control.snapshot('incidents')).records.slice(0, LIMIT).map((r) => r.id);
+  await sim.control.update('incidents', firstPage.slice(0, 5));
+  await sim.control.delete('incidents', firstPage.slice(5, 8));
+
+  const rerun = await runCli(['run', '--config', p.file]);
+  expect(rerun.code).toBe(0);
+  expect(rerun.stderr).toMatch(/not resuming the interrupted run: the last committed page changed/);
+  const result = await checkOracle(oracleOf(p));
+  expect(result.lost).toEqual([]);
+  expect(result.stale).toEqual([]);
+  expect(result.cursorAhead).toEqual([]);
+}, 60_000);
