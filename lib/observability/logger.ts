@@ -1,8 +1,11 @@
 /**
- * A small structured logger whose every line passes through the redaction module.
- * JSON lines by default (for containers and log shippers); `pretty` prints
- * `LEVEL message key=value` for people at a terminal.
+ * The logger: pino for structured JSON lines (containers and log shippers), a plain
+ * `LEVEL message key=value` form for people at a terminal. Every line passes through the
+ * redaction module first — pino's own `redact` only masks known key paths, while a secret can
+ * sit anywhere in a message or a URL (node-fetch errors print the whole URL) — and pino's key
+ * paths are kept on top as a second guard for fields that are secret by name.
  */
+import pino from 'pino';
 import { redact, redactValue } from '../http/redact';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -26,33 +29,68 @@ export interface LoggerOptions {
   now?: () => Date;
 }
 
+/** Field names whose values are secret whatever they hold, at the top level or one object down. */
+const SECRET_KEYS = ['password', 'client_secret', 'api_key', 'token', 'access_token', 'authorization', 'Authorization', 'cookie'];
+const SECRET_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`]);
+
 /** @example createLogger({ level: 'info', format: 'pretty', stream: process.stderr }).info('run started', { resource: 'incidents' }) */
 export function createLogger(options: LoggerOptions = {}, bound: LogFields = {}): Logger {
+  return options.format === 'pretty' ? prettyLogger(options, bound) : jsonLogger(options, bound);
+}
+
+function jsonLogger(options: LoggerOptions, bound: LogFields): Logger {
+  const now = options.now ?? (() => new Date());
+  const root = pino(
+    {
+      level: options.level ?? 'info',
+      base: null,
+      timestamp: () => `,"time":"${now().toISOString()}"`,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: SECRET_PATHS, censor: '***' },
+    },
+    (options.stream ?? process.stderr) as pino.DestinationStream,
+  );
+  const wrap = (instance: pino.Logger): Logger => {
+    const write = (level: Exclude<LogLevel, 'silent'>) => (message: string, fields?: LogFields) => {
+      if (!instance.isLevelEnabled(level)) return;
+      instance[level](fields ? plain(fields) : {}, redact(message));
+    };
+    return {
+      debug: write('debug'),
+      info: write('info'),
+      warn: write('warn'),
+      error: write('error'),
+      child: (fields) => wrap(instance.child(plain(fields))),
+    };
+  };
+  return wrap(Object.keys(bound).length ? root.child(plain(bound)) : root);
+}
+
+function prettyLogger(options: LoggerOptions, bound: LogFields): Logger {
   const threshold = ORDER[options.level ?? 'info'];
   const stream = options.stream ?? process.stderr;
-  const now = options.now ?? (() => new Date());
-  const write = (level: Exclude<LogLevel, 'silent'>, message: string, fields?: LogFields) => {
+  const write = (level: Exclude<LogLevel, 'silent'>) => (message: string, fields?: LogFields) => {
     if (ORDER[level] < threshold) return;
-    const merged = redactValue({ ...bound, ...fields }) as LogFields;
-    stream.write(
-      options.format === 'pretty'
-        ? `${level.toUpperCase().padEnd(5)} ${redact(message)}${formatPretty(merged)}\n`
-        : `${JSON.stringify({ time: now().toISOString(), level, msg: redact(message), ...merged }, errorReplacer)}\n`,
-    );
+    stream.write(`${level.toUpperCase().padEnd(5)} ${redact(message)}${formatPretty(plain({ ...bound, ...fields }))}\n`);
   };
   return {
-    debug: (m, f) => write('debug', m, f),
-    info: (m, f) => write('info', m, f),
-    warn: (m, f) => write('warn', m, f),
-    error: (m, f) => write('error', m, f),
-    child: (fields) => createLogger(options, { ...bound, ...fields }),
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    child: (fields) => prettyLogger(options, { ...bound, ...fields }),
   };
+}
+
+/** Fields as plain, redacted JSON values: errors become `{ name, message, code }`, bigints strings. */
+function plain(fields: LogFields): LogFields {
+  return JSON.parse(JSON.stringify(redactValue(fields), errorReplacer) ?? '{}') as LogFields;
 }
 
 function formatPretty(fields: LogFields): string {
   const parts = Object.entries(fields)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v, errorReplacer)}`);
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
   return parts.length ? ` ${parts.join(' ')}` : '';
 }
 
@@ -65,4 +103,4 @@ function errorReplacer(_key: string, value: unknown): unknown {
 }
 
 /** A logger that writes nothing (tests, library use). */
-export const silentLogger: Logger = createLogger({ level: 'silent' });
+export const silentLogger: Logger = createLogger({ level: 'silent', format: 'pretty' });
