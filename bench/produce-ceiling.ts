@@ -2,11 +2,15 @@
  * kafkajs produce ceiling (a child process of the benchmark): the dataset's pre-encoded records
  * sent the way lib/sink/publish.ts sends them — idempotent producer, acks -1, one request in
  * flight, sends cut below the broker's 1 MiB max.message.bytes — with no transactions and no
- * extraction. The value is what kafkajs alone can do on this machine.
+ * extraction. The value is what kafkajs alone can do on this machine — with the same kafkajs
+ * fast paths as the pipeline (lib/sink/kafkajs-fast-paths.ts; R2K_KAFKAJS_FAST_PATHS=0 for stock
+ * kafkajs), so the ceiling and the pipeline run the same producer code.
  *
  * node dist/bench/produce-ceiling.js --brokers B --topic T --file dataset.tsv --headers '{"k":"v"}'
  * prints {"records":N} on stdout.
  */
+// First: it must run before kafkajs loads.
+import '../lib/preload';
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel, Partitioners, type ICustomPartitioner, type Message } from 'kafkajs';

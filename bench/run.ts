@@ -5,7 +5,7 @@
  *   npm run bench                                  every scenario at full size
  *   npm run bench -- --only pipeline-0ms,fetch-0ms a subset
  *   npm run bench -- --scale 0.1                   every count × 0.1 (a quick run)
- *   npm run bench -- --profile                     also --cpu-prof the 0 ms pipeline (to /tmp/prof)
+ *   npm run bench -- --profile                     also --cpu-prof the 0 ms and 50 ms pipelines (to /tmp/prof)
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';

@@ -64,7 +64,7 @@ export const SCENARIOS: readonly Scenario[] = [
   pipeline('sequential-0ms', '0ms', 'pipeline', 1_000_000, { latencyMs: 0, concurrency: 1 }, 'rest2kafka run, transactions on, page_concurrency 1'),
   fetchCeiling('fetch-50ms', '50ms', 100_000, 50),
   pipeline('dryrun-50ms', '50ms', 'reference', 100_000, { latencyMs: 50, concurrency: 8, dryRun: true }, 'rest2kafka run --dry-run at 50 ms per request'),
-  pipeline('pipeline-50ms', '50ms', 'pipeline', 100_000, { latencyMs: 50, concurrency: 8 }, 'rest2kafka run, page_concurrency 8, 50 ms per request'),
+  pipeline('pipeline-50ms', '50ms', 'pipeline', 100_000, { latencyMs: 50, concurrency: 8, profile: true }, 'rest2kafka run, page_concurrency 8, 50 ms per request'),
   pipeline('sequential-50ms', '50ms', 'pipeline', 100_000, { latencyMs: 50, concurrency: 1 }, 'rest2kafka run, page_concurrency 1, 50 ms per request'),
   pipeline('ratelimit-960', 'rate-limit', 'pipeline', 150_000, { latencyMs: 50, concurrency: 8, rateLimitPerMinute: 960 }, 'rest2kafka run against a 960 requests/minute token bucket, page_concurrency 8'),
 ];

@@ -3,6 +3,8 @@
  * The command line: argv → sub-command, errors → documented exit codes.
  * The only place that calls process.exit.
  */
+// First: it must run before anything loads kafkajs.
+import './preload';
 import { commands } from './commands';
 import type { CommandIO } from './commands/types';
 import { ExitCode, exitCodeOf } from './errors';

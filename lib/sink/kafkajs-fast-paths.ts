@@ -1,0 +1,193 @@
+/**
+ * Two drop-in replacements for kafkajs 2.2.4 internals on the produce path, installed before
+ * kafkajs loads. Profiles of `rest2kafka run` (bench/, `--cpu-prof`) put over half of the
+ * pipeline's CPU in kafkajs, and two of its hot spots are accidental:
+ *
+ * - `producer/groupMessagesPerPartition` copies the partition's whole array for every message
+ *   (`[...current, message]`), quadratic in the records of one send (a 900 KiB send holds
+ *   ~2,000 records: ~4 µs per record).
+ * - `recordBatch/record/v0` builds every record, and each of its headers, in a new 512-byte
+ *   `Encoder`, growing and copying it; with rest2kafka's four headers a record costs ~20 µs,
+ *   ~8 µs without headers.
+ *
+ * The replacements write the same bytes (spec/unit/sink/kafkajs-fast-paths.spec.ts compares
+ * them with kafkajs's own functions on random input): one exactly-sized buffer per record, one
+ * pass to group. Anything unusual (a number as key, a null header value, a timestamp delta past
+ * 2^52) goes to the original encoder. They are installed only for the exact kafkajs version they
+ * were checked against, only if kafkajs has not been loaded yet, and not at all with
+ * `R2K_KAFKAJS_FAST_PATHS=0`; in every other case kafkajs runs as shipped.
+ */
+import Module, { createRequire } from 'node:module';
+
+const CHECKED_VERSION = '2.2.4';
+const GROUPING = './src/producer/groupMessagesPerPartition.js';
+const RECORD = './src/protocol/recordBatch/record/v0/index.js';
+const ENCODER = './src/protocol/encoder.js';
+
+export type FastPathsStatus = 'installed' | 'disabled' | 'kafkajs already loaded' | `kafkajs ${string} is not ${typeof CHECKED_VERSION}`;
+
+interface KafkajsMessage {
+  key?: unknown;
+  value?: unknown;
+  headers?: Record<string, unknown>;
+  [field: string]: unknown;
+}
+
+interface GroupArgs {
+  topic: string;
+  partitionMetadata: readonly unknown[];
+  messages: readonly KafkajsMessage[];
+  partitioner: (args: { topic: string; partitionMetadata: readonly unknown[]; message: KafkajsMessage }) => number;
+}
+
+/** kafkajs's grouping of one topic's messages by partition, in one pass; order within a partition kept. */
+export function groupMessagesPerPartition({ topic, partitionMetadata, messages, partitioner }: GroupArgs): Record<number, KafkajsMessage[]> {
+  const grouped: Record<number, KafkajsMessage[]> = {};
+  if (partitionMetadata.length === 0) return grouped;
+  for (const message of messages) {
+    const partition = partitioner({ topic, partitionMetadata, message });
+    (grouped[partition] ??= []).push(message);
+  }
+  return grouped;
+}
+
+export interface RecordArgs {
+  offsetDelta?: number;
+  timestampDelta?: number;
+  key?: unknown;
+  value?: unknown;
+  headers?: Record<string, unknown>;
+}
+
+/** What kafkajs's record encoder returns: its `Encoder`, read through `buf` and `buffer`. */
+interface EncoderLike {
+  buf: Buffer;
+  offset: number;
+  readonly buffer: Buffer;
+}
+
+type RecordEncoder = (args: RecordArgs) => EncoderLike;
+
+/**
+ * Encodes one v2 record (Kafka's DefaultRecord: length, attributes, timestamp and offset deltas,
+ * key, value, headers) into an exactly-sized buffer wrapped in kafkajs's `Encoder`, or returns
+ * `null` for input the fast path does not cover.
+ */
+export function encodeRecordFast(args: RecordArgs, EncoderClass: new (initialSize?: number) => EncoderLike): EncoderLike | null {
+  const { offsetDelta = 0, timestampDelta = 0, key, value, headers = {} } = args;
+  if (!isSmallInt(offsetDelta) || !Number.isSafeInteger(timestampDelta) || Math.abs(timestampDelta) > 2 ** 52) return null;
+  const keyLength = bytesLength(key);
+  const valueLength = bytesLength(value);
+  if (keyLength === undefined || valueLength === undefined) return null;
+
+  const headerNames = Object.keys(headers);
+  const headerParts: (string | Buffer)[] = [];
+  for (const name of headerNames) {
+    const values = headers[name];
+    for (const one of Array.isArray(values) ? values : [values]) {
+      if (typeof one !== 'string' && !Buffer.isBuffer(one)) return null;
+      headerParts.push(name, one);
+    }
+  }
+  let headersSize = zigZagSize(headerParts.length / 2);
+  for (const part of headerParts) headersSize += sizedBytes(byteLengthOf(part));
+
+  const bodySize = 1 + zigZagSize(timestampDelta) + zigZagSize(offsetDelta) + sizedBytes(keyLength) + sizedBytes(valueLength) + headersSize;
+  const total = zigZagSize(bodySize) + bodySize;
+  const buf = Buffer.allocUnsafe(total);
+  let at = writeZigZag(buf, 0, bodySize);
+  buf[at++] = 0; // attributes: none are used per record
+  at = writeZigZag(buf, at, timestampDelta);
+  at = writeZigZag(buf, at, offsetDelta);
+  at = writeBytes(buf, at, key, keyLength);
+  at = writeBytes(buf, at, value, valueLength);
+  at = writeZigZag(buf, at, headerParts.length / 2);
+  for (const part of headerParts) at = writeBytes(buf, at, part, byteLengthOf(part));
+  // A size mismatch would send a corrupt batch (and expose stale pool memory): never let it out.
+  if (at !== total) throw new Error(`kafkajs fast path: record encoded to ${at} bytes, expected ${total}`);
+
+  const encoder = new EncoderClass(0);
+  encoder.buf = buf;
+  encoder.offset = total;
+  return encoder;
+}
+
+/**
+ * Seeds Node's module cache with the two replacements before kafkajs is first required. Call it
+ * before anything imports kafkajs (the CLI does, first thing).
+ */
+export function installKafkajsFastPaths(env: NodeJS.ProcessEnv = process.env): FastPathsStatus {
+  if (env.R2K_KAFKAJS_FAST_PATHS === '0') return 'disabled';
+  const load = createRequire(require.resolve('kafkajs/package.json'));
+  const version = (load('./package.json') as { version: string }).version;
+  if (version !== CHECKED_VERSION) return `kafkajs ${version} is not ${CHECKED_VERSION}`;
+  const groupingFile = load.resolve(GROUPING);
+  const recordFile = load.resolve(RECORD);
+  if (require.cache[groupingFile] || require.cache[recordFile]) return 'kafkajs already loaded';
+
+  const original = load(recordFile) as RecordEncoder;
+  const EncoderClass = load(ENCODER) as new (initialSize?: number) => EncoderLike;
+  const record: RecordEncoder = (args) => encodeRecordFast(args, EncoderClass) ?? original(args);
+  preload(recordFile, record);
+  preload(groupingFile, groupMessagesPerPartition);
+  return 'installed';
+}
+
+function preload(filename: string, exports: unknown): void {
+  const entry = new Module(filename, module);
+  entry.filename = filename;
+  entry.exports = exports;
+  entry.loaded = true;
+  require.cache[filename] = entry;
+}
+
+function isSmallInt(n: number): boolean {
+  return Number.isInteger(n) && n >= 0 && n < 2 ** 30;
+}
+
+/** Byte length of a key or value, -1 for null, `undefined` when the fast path does not cover it. */
+function bytesLength(data: unknown): number | undefined {
+  if (data === null || data === undefined) return -1;
+  if (typeof data === 'string' || Buffer.isBuffer(data)) return byteLengthOf(data);
+  return undefined;
+}
+
+function byteLengthOf(data: string | Buffer): number {
+  return typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.length;
+}
+
+/** Size of a length-prefixed byte field: the zigzag varint length, then the bytes (none for null). */
+function sizedBytes(length: number): number {
+  return length < 0 ? 1 : zigZagSize(length) + length;
+}
+
+function zigZag(n: number): number {
+  return n >= 0 ? n * 2 : -n * 2 - 1;
+}
+
+function zigZagSize(n: number): number {
+  let zz = zigZag(n);
+  let size = 1;
+  while (zz >= 128) {
+    zz = Math.floor(zz / 128);
+    size++;
+  }
+  return size;
+}
+
+/** Zigzag LEB128, Kafka's varint and varlong alike; exact for |n| ≤ 2^52. */
+function writeZigZag(buf: Buffer, at: number, n: number): number {
+  let zz = zigZag(n);
+  while (zz >= 128) {
+    buf[at++] = (zz % 128) | 0x80;
+    zz = Math.floor(zz / 128);
+  }
+  buf[at++] = zz;
+  return at;
+}
+
+function writeBytes(buf: Buffer, at: number, data: unknown, length: number): number {
+  at = writeZigZag(buf, at, length);
+  if (length <= 0) return at;
+  return at + (typeof data === 'string' ? buf.write(data, at, length, 'utf8') : (data as Buffer).copy(buf, at));
+}
