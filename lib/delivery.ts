@@ -86,11 +86,11 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const admin = kafka.admin();
   let publisher: Publisher | null = null;
   try {
-    await admin.connect().catch((e: unknown) => Promise.reject(kafkaFailure(e, 'connecting to Kafka', brokers)));
+    await admin.connect().catch((e: unknown) => Promise.reject(kafkaFailure(e, 'connecting to Kafka', pipeline.kafka)));
     const { created } = await ensureTopics(admin, topicSpecs(pipeline, wanted, sinks)).catch((e: unknown) => Promise.reject(kafkaFailure(e, 'creating topics', brokers)));
     // Fence before reading state: a zombie's open transaction would hold the state topic's end back.
     publisher = await createPublisher(kafka, {
-      brokers,
+      kafka: pipeline.kafka,
       transactional: pipeline.delivery.transactions ?? true,
       transactionalId: pipeline.delivery.transactional_id ?? `rest2kafka-${pipeline.pipeline_name}`,
       transactionTimeoutMs: pipeline.delivery.transaction_timeout_ms ?? 60000,

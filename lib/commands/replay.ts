@@ -60,7 +60,7 @@ Exit codes: 0 ok, 2 config or usage, 5 Kafka.`,
         for (const r of records) if (r.key) latest.set(r.key.toString('utf8'), r.value);
       });
     } catch (error) {
-      throw kafkaFailure(error, `replaying topic ${topic}`, kafkaConfig.brokers);
+      throw kafkaFailure(error, `replaying topic ${topic}`, kafkaConfig);
     }
     const live = [...latest].filter(([, v]) => v !== null).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     if (values.summary) {

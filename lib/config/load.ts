@@ -9,6 +9,7 @@ import { createJiti } from 'jiti';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { parseDocument } from 'yaml';
 import { ConfigError } from '../errors';
+import { readSslFiles } from './kafka-tls';
 import { resolveSchemasDir } from './paths';
 import type { SecretsFile } from './secrets';
 import type { PipelineConfig, ResolvedResource } from './types';
@@ -52,7 +53,11 @@ export async function loadConfig(file: string, options: LoadOptions = {}): Promi
   const raw = module ? await importModule(path) : parseText(await readText(path), path, ext);
   const secretsFiles = await readSecretsFiles([...new Set([join(dirname(path), '.dlt', 'secrets.toml'), join(cwd, '.dlt', 'secrets.toml')])]);
   const { config, resources, warnings } = validateConfig(raw, { env: options.env ?? process.env, secretsFiles, module, file: path });
-  const pipeline = { ...config, delivery: { ...config.delivery, schemas_dir: resolveSchemasDir(config.delivery.schemas_dir ?? 'schemas', dirname(path)) } };
+  const pipeline = {
+    ...config,
+    kafka: await readSslFiles(config.kafka, dirname(path)),
+    delivery: { ...config.delivery, schemas_dir: resolveSchemasDir(config.delivery.schemas_dir ?? 'schemas', dirname(path)) },
+  };
   return { file: path, pipeline, resources, warnings };
 }
 

@@ -4,6 +4,7 @@
  * and documented on each key in `types.ts`.
  */
 import { hasTemplate } from './interpolate';
+import { isPem } from './kafka-tls';
 import { literal, secretString } from './schema-client';
 import { source } from './schema';
 import { arrayOf, bool, byType, int, map, num, object, oneOf, recordOf, required, str, type Spec } from './validator';
@@ -31,12 +32,15 @@ const brokers: Spec = byType({
   string: map(str({ nonEmpty: true }), (s: string | object) => (typeof s !== 'string' || hasTemplate(s) ? [s] : s.split(',').map((b) => b.trim()).filter(Boolean))),
 }, 'a list of host:port strings');
 
+/** PEM key text is a secret (masked, and a literal one draws a warning); the path of a key file is not. */
+const sslKey: Spec = (value, path, ctx) => (typeof value === 'string' && !isPem(value) ? str()(value, path, ctx) : secretString()(value, path, ctx));
+
 const kafka = object('a kafka object', {
   brokers,
   client_id: str({ nonEmpty: true }),
   ssl: byType({
     boolean: bool,
-    object: object('an ssl object', { ca: str(), cert: str(), key: secretString(), rejectUnauthorized: bool }),
+    object: object('an ssl object', { ca: str(), cert: str(), key: sslKey, rejectUnauthorized: bool }),
   }, 'a boolean or an ssl object'),
   sasl: object('a sasl object', {
     mechanism: required(oneOf(['plain', 'scram-sha-256', 'scram-sha-512'], 'a SASL mechanism')),

@@ -252,7 +252,12 @@ export interface KafkaConfig {
   brokers: string[];
   /** Default `rest2kafka`. */
   client_id?: string;
+  /**
+   * TLS to the brokers: `true` trusts the system CAs. `ca`, `cert` and `key` are PEM text or
+   * the path of a PEM file (relative to the config file), read at start-up. Default off.
+   */
   ssl?: boolean | { ca?: string; cert?: string; key?: string; rejectUnauthorized?: boolean };
+  /** SASL authentication (over `ssl` unless the listener is SASL_PLAINTEXT). Default off. */
   sasl?: KafkaSaslConfig;
   /** Default 30000. */
   connection_timeout_ms?: number;

@@ -42,18 +42,48 @@ export function createKafka(config: KafkaConfig, logger: Logger): Kafka {
 
 const FENCED = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
 
+/** What {@link kafkaFailure} says about the connection: the brokers, and the SASL user when there is one. */
+export interface KafkaTarget {
+  brokers: readonly string[];
+  sasl?: { mechanism: string; username: string };
+  request_timeout_ms?: number;
+}
+
 /**
  * Wraps any kafkajs failure in a KafkaError (or FencedError) that says what was being done,
  * against which brokers, and what to check. Errors that are already ours pass through.
+ * `target` is the kafka config (so a SASL failure can name the user and mechanism) or just
+ * the broker list.
+ *
+ * @example throw kafkaFailure(error, 'connecting to Kafka', pipeline.kafka)
  */
-export function kafkaFailure(error: unknown, doing: string, brokers: readonly string[]): Rest2KafkaError {
+export function kafkaFailure(error: unknown, doing: string, target: KafkaTarget | readonly string[]): Rest2KafkaError {
   if (error instanceof Rest2KafkaError) return error;
+  const { brokers, sasl } = isBrokerList(target) ? { brokers: target, sasl: undefined } : target;
   const type = kafkaErrorType(error);
   const message = redact(error instanceof Error ? error.message : String(error));
   if (type && FENCED.has(type)) {
     return new FencedError(
       `${doing}: the producer was fenced (${type}): another rest2kafka instance with the same transactional id started, or this one stalled past delivery.transaction_timeout_ms. Nothing from the unfinished transaction is visible to read_committed consumers; run again to resume from the last committed page.`,
       { cause: error },
+    );
+  }
+  if (isSaslFailure(error)) {
+    const who = sasl ? `SASL ${sasl.mechanism.toUpperCase()} authentication as user "${redact(sasl.username)}"` : 'SASL authentication';
+    return new KafkaError(
+      `${doing} failed: ${brokers.join(',')} rejected ${who}: ${message} — check kafka.sasl.username and kafka.sasl.password (or the secret it references), and that the broker has this user for kafka.sasl.mechanism.`,
+      { cause: error, retriable: false, code: 'KAFKA_AUTH_FAILED' },
+    );
+  }
+  const tls = tlsProblem(error);
+  if (tls) {
+    return new KafkaError(`${doing} failed: TLS connection to ${brokers.join(',')}: ${message} — ${tls}`, { cause: error, retriable: false, code: 'KAFKA_TLS' });
+  }
+  if (causeChain(error).some((e) => NO_ANSWER.has((e as { name?: unknown }).name as string))) {
+    const timeout = isBrokerList(target) || target.request_timeout_ms === undefined ? '' : ` (${target.request_timeout_ms} ms)`;
+    return new KafkaError(
+      `${doing} failed: ${message} — no answer from the broker at ${brokers.join(',')}: a connection was lost, or a request got no reply within kafka.request_timeout_ms${timeout}. Is the broker running, reachable and responsive (not paused, overloaded or behind a stalled network)? Run again to resume from the last committed page; raise kafka.request_timeout_ms if the broker is only slow.`,
+      { cause: error, retriable: true, code: 'KAFKA_UNREACHABLE' },
     );
   }
   const unreachable = /connect|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|broker.*not.*available|Connection error/i.test(message);
@@ -69,12 +99,62 @@ export function kafkaFailure(error: unknown, doing: string, brokers: readonly st
   });
 }
 
+// A request timeout, or the transaction coordinator not found: kafkajs's coordinator lookup
+// tries each broker and drops their errors (brokerPool.withBroker), so after a dropped or
+// stalled connection "Failed to find group coordinator" is all that is left of the cause.
+const NO_ANSWER = new Set(['KafkaJSRequestTimeoutError', 'KafkaJSGroupCoordinatorNotFound']);
+
+function isBrokerList(target: KafkaTarget | readonly string[]): target is readonly string[] {
+  return Array.isArray(target);
+}
+
+function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e: unknown = error; e && chain.length < 8; ) {
+    chain.push(e);
+    e = (e as { originalError?: unknown }).originalError ?? (e as { cause?: unknown }).cause;
+  }
+  return chain;
+}
+
+function isSaslFailure(error: unknown): boolean {
+  return causeChain(error).some((e) => (e as { name?: unknown }).name === 'KafkaJSSASLAuthenticationError');
+}
+
+// Node's certificate verification codes (https://nodejs.org/api/tls.html, X509_V_ERR_* without
+// the prefix): the chain does not lead to a CA the client trusts.
+const UNTRUSTED = /^(UNABLE_TO_GET_ISSUER_CERT|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_UNTRUSTED|CERT_SIGNATURE_FAILURE|CERT_CHAIN_TOO_LONG)$/;
+
+/**
+ * The advice for a TLS failure, or undefined when the error is not one. kafkajs reports every
+ * socket error as a retriable connection error, so the Node error code in the chain is what
+ * tells a certificate problem (retrying cannot fix it) from a broker that is down.
+ */
+export function tlsProblem(error: unknown): string | undefined {
+  for (const e of causeChain(error)) {
+    const code = String((e as { code?: unknown }).code ?? '');
+    const message = String((e as { message?: unknown }).message ?? '');
+    if (UNTRUSTED.test(code)) {
+      return "the broker's certificate is not signed by a CA this client trusts: give the CA certificate that signed it as kafka.ssl.ca (a PEM file path or the PEM text).";
+    }
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+      return "the broker's certificate does not name the host in kafka.brokers: connect by a host name or address the certificate lists.";
+    }
+    if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
+      return "the broker's certificate is outside its validity period: renew it on the broker (or check this machine's clock).";
+    }
+    if (/before secure TLS connection was established|wrong version number|ERR_SSL_/i.test(`${code} ${message}`)) {
+      return 'the TLS handshake failed: is this an SSL or SASL_SSL listener? Point kafka.brokers at one, or remove kafka.ssl for a PLAINTEXT listener.';
+    }
+  }
+  return undefined;
+}
+
 /** The Kafka protocol error name (`type`) of a kafkajs error or of any error in its cause chain. */
 export function kafkaErrorType(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e && depth < 8; depth++) {
+  for (const e of causeChain(error)) {
     const type = (e as { type?: unknown }).type;
     if (typeof type === 'string') return type;
-    e = (e as { originalError?: unknown; cause?: unknown }).originalError ?? (e as { cause?: unknown }).cause;
   }
   return undefined;
 }

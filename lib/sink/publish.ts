@@ -16,7 +16,7 @@
 import { Admin, CompressionTypes, ICustomPartitioner, Kafka, Message, Partitioners, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
 import { KafkaError } from '../errors';
 import { crashPoint, crashPointSoon } from '../observability/crash-points';
-import { kafkaFailure } from './kafka';
+import { kafkaFailure, type KafkaTarget } from './kafka';
 
 export interface OutgoingMessage {
   topic: string;
@@ -29,7 +29,8 @@ export interface OutgoingMessage {
 }
 
 export interface PublisherOptions {
-  brokers: readonly string[];
+  /** The brokers and settings a failure's message names. */
+  kafka: KafkaTarget;
   transactional: boolean;
   transactionalId: string;
   transactionTimeoutMs: number;
@@ -92,7 +93,7 @@ export async function createPublisher(kafka: Kafka, options: PublisherOptions): 
     }
   } catch (error) {
     await producer.disconnect().catch(() => undefined);
-    throw kafkaFailure(error, 'connecting the Kafka producer', options.brokers);
+    throw kafkaFailure(error, 'connecting the Kafka producer', options.kafka);
   }
   return new KafkaPublisher(producer, options);
 }
@@ -112,7 +113,7 @@ class KafkaPublisher implements Publisher {
   }
 
   async publish(data: readonly OutgoingMessage[], state: readonly OutgoingMessage[]): Promise<void> {
-    if (this.broken) throw kafkaFailure(this.broken, 'publishing (the producer failed earlier)', this.options.brokers);
+    if (this.broken) throw kafkaFailure(this.broken, 'publishing (the producer failed earlier)', this.options.kafka);
     try {
       if (this.options.transactional) await this.publishInTransaction(data, state);
       else {
@@ -123,7 +124,7 @@ class KafkaPublisher implements Publisher {
       this.broken = error;
       // Name the topics: "does not host this topic-partition" alone does not say which one.
       const topics = [...new Set([...data, ...state].map((m) => m.topic))].join(', ');
-      throw kafkaFailure(error, `publishing to Kafka (topics ${topics})`, this.options.brokers);
+      throw kafkaFailure(error, `publishing to Kafka (topics ${topics})`, this.options.kafka);
     }
   }
 

@@ -30,6 +30,19 @@ export interface BrokerOptions {
   readyTimeoutMs?: number;
   /** Progress lines (jar provisioning, formatting). */
   log?: (line: string) => void;
+  /**
+   * SCRAM users written into the metadata log when the data dir is formatted (ignored on a
+   * restart). KRaft has no other way to create them before a client can authenticate, and
+   * kafkajs cannot create them afterwards (it has no AlterUserScramCredentials).
+   */
+  scram?: readonly ScramCredential[];
+}
+
+/** A SCRAM user for {@link BrokerOptions.scram}; the name and password must not contain `,` `]` or `"`. */
+export interface ScramCredential {
+  mechanism: 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+  username: string;
+  password: string;
 }
 
 /** A broker that answered a metadata request. */
@@ -93,7 +106,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   await writeFile(propertiesFile, brokerProperties({ port, controllerPort, dataDir }, options.extraConfig));
 
   const jvmCommon = ['-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${scriptFile('log4j2.properties')}`, `-Dkafka.logs.dir=${logsDir}`, '-cp', path.join(jars, '*')];
-  const { clusterId, formatted } = await formatOnce(java, jvmCommon, dataDir, propertiesFile, options.log);
+  const { clusterId, formatted } = await formatOnce(java, jvmCommon, dataDir, propertiesFile, options.scram ?? [], options.log);
 
   const logFrom = { server: sizeOf(logFile), stdout: sizeOf(stdoutFile) };
   const out = openSync(stdoutFile, 'a');
@@ -143,13 +156,14 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
  * Formats the log dir unless it already holds a meta.properties (a restart, perhaps after a
  * crash: re-formatting then would throw the data away). Returns the dir's cluster id.
  */
-async function formatOnce(java: string, jvmCommon: string[], dataDir: string, propertiesFile: string, log?: (line: string) => void): Promise<{ clusterId: string; formatted: boolean }> {
+async function formatOnce(java: string, jvmCommon: string[], dataDir: string, propertiesFile: string, scram: readonly ScramCredential[], log?: (line: string) => void): Promise<{ clusterId: string; formatted: boolean }> {
   const existing = clusterIdOf(await readFile(path.join(dataDir, 'meta.properties'), 'utf8').catch(() => ''));
   if (existing !== null) return { clusterId: existing, formatted: false };
   const clusterId = newClusterId();
   log?.(`Formatting ${dataDir} (cluster ${clusterId})`);
   // --standalone: a one-voter dynamic quorum from the controller listener; -g: never fail on a formatted dir.
   const args = ['-Xmx256m', ...jvmCommon, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile, '--standalone', '-g'];
+  for (const user of scram) args.push('--add-scram', `${user.mechanism}=[name=${user.username},password=${user.password}]`);
   const format = spawnSync(java, args, { encoding: 'utf8' });
   if (format.status !== 0) throw new Error(`formatting ${dataDir} failed (exit ${format.status ?? format.error?.message}):\n${format.stdout}${format.stderr}`);
   return { clusterId, formatted: true };
