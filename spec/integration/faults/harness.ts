@@ -10,7 +10,8 @@ import type { Admin } from 'kafkajs';
 import { readAllFromStart } from '../../support/kafka';
 import { REPO_ROOT } from '../../support/pipeline';
 
-const CLI = path.join(REPO_ROOT, 'dist', 'lib', 'cli.js');
+/** The built CLI that `spawnRun` starts. */
+export const CLI = path.join(REPO_ROOT, 'dist', 'lib', 'cli.js');
 
 /** The simulator's API key in every fault scenario; `+`, `/`, `=` make its encoded forms differ. */
 export const SENTINEL = 'SENTINEL-9c41e2d7+f/a=';
@@ -37,9 +38,9 @@ export interface Child {
   exited: Promise<number | NodeJS.Signals>;
 }
 
-/** `node dist/lib/cli.js ...argv` with exactly `env` (plus PATH), both streams captured. */
-export function spawnRun(argv: string[], env: NodeJS.ProcessEnv): Child {
-  const child = spawn(process.execPath, [CLI, ...argv], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `node dist/lib/cli.js ...argv` with exactly `env` (plus PATH), both streams captured; `cwd` resolves relative paths in `argv`. */
+export function spawnRun(argv: string[], env: NodeJS.ProcessEnv, cwd?: string): Child {
+  const child = spawn(process.execPath, [CLI, ...argv], { cwd, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout!.on('data', (c: Buffer) => out.push(c));
