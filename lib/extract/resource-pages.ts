@@ -91,10 +91,24 @@ export function pageFingerprint(primaryKey: readonly string[], records: readonly
   const hash = createHash('sha256');
   for (const record of records) {
     const r = record as Record<string, unknown> | null;
-    hash.update(JSON.stringify(primaryKey.length && r && typeof r === 'object' ? primaryKey.map((k) => r[k]) : record));
+    hash.update(keyText(primaryKey.length && r && typeof r === 'object' ? primaryKey.map((k) => r[k]) : record));
     hash.update('\n');
   }
   return hash.digest('base64url').slice(0, 22);
+}
+
+/**
+ * JSON.stringify recurses: a key value nested thousands of levels deep would overflow the stack
+ * and fail the page. Such a key is unusable anyway (the record is dead-lettered); it still
+ * holds its place in the fingerprint.
+ */
+function keyText(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return '\u0000too deep';
+  }
 }
 
 function pagesOf(
@@ -159,7 +173,8 @@ function withContext(resource: string) {
         error: (error: unknown) => {
           if (error instanceof Rest2KafkaError && error.context.resource === undefined) {
             (error.context as { resource?: string }).resource = resource;
-            if (!error.message.includes(resource)) error.message = `resource "${resource}": ${error.message}`;
+            const page = error.context.page === undefined ? '' : ` page ${error.context.page}`;
+            if (!error.message.includes(resource)) error.message = `resource "${resource}"${page}: ${error.message}`;
           } else if (!(error instanceof Rest2KafkaError)) {
             subscriber.error(new ResponseError(`resource "${resource}": ${error instanceof Error ? error.message : String(error)}`, { cause: error, context: { resource } }));
             return;

@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { isUtf8 } from 'node:buffer';
 import fetch from 'node-fetch';
 import { AbortedError, ConfigError, NetworkError } from '../errors';
 import { version } from '../version';
@@ -78,12 +79,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         signal: controller.signal as never,
       });
       status = res.status;
-      const bodyText = await res.text();
+      // Bytes, then text: node-fetch's text() replaces invalid UTF-8 silently, and a JSON body
+      // so mangled would be published as corrupted records instead of failing.
+      const bytes = await res.buffer();
       const responseHeaders: Record<string, string> = {};
       res.headers.forEach((value, name) => {
         responseHeaders[name.toLowerCase()] = value;
       });
-      return { status: res.status, headers: responseHeaders, bodyText, url: redact(res.url || url) };
+      const response: HttpResponse = { status: res.status, headers: responseHeaders, bodyText: bytes.toString('utf8'), url: redact(res.url || url) };
+      if (!isUtf8(bytes)) response.invalidUtf8 = true;
+      return response;
     } catch (error) {
       throw classifyFailure(error, { url, where, status, timedOut, aborted: signal?.aborted === true, timeoutMs: options.timeoutMs });
     } finally {

@@ -23,11 +23,22 @@ const SNIPPET_CHARS = 200;
  */
 export function parseJsonBody(response: HttpResponse, context: BodyContext): unknown {
   const text = response.bodyText;
+  let body: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    body = JSON.parse(text) as unknown;
   } catch {
     throw new ResponseError(explain(response, context), { context: errorContext(response, context) });
   }
+  if (response.invalidUtf8) {
+    // RFC 8259 §8.1: JSON between systems is UTF-8. Parsed anyway, the bad bytes would reach
+    // Kafka as U+FFFD: corrupted records that look valid.
+    throw new ResponseError(
+      `the response of ${describeSource(response, context)} is not valid UTF-8 (decoded, its first U+FFFD replacement character is at character ${text.indexOf('\uFFFD')}); JSON must be UTF-8. ` +
+        `The API sent another encoding or corrupted bytes; its content-type is ${JSON.stringify(response.headers['content-type'] ?? 'not set')}.`,
+      { context: errorContext(response, context) },
+    );
+  }
+  return body;
 }
 
 function explain(response: HttpResponse, context: BodyContext): string {

@@ -32,7 +32,9 @@ export function applyResponseActions(actions: ResponseAction[] | undefined, resp
     // Any other string is accepted and does nothing, as in dlt.
     for (const callback of callbacks ?? []) callback(current);
   }
-  return { status: current.status, headers: current.headers, bodyText: current.body, url: response.url };
+  const acted: HttpResponse = { status: current.status, headers: current.headers, bodyText: current.body, url: response.url };
+  if (response.invalidUtf8 && current.body === response.bodyText) acted.invalidUtf8 = true;
+  return acted;
 }
 
 function matches(

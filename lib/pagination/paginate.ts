@@ -8,6 +8,7 @@
  * paginator is asked again, so a total that grew during the read is followed sequentially.
  */
 import { EMPTY, Observable, concat, defer, expand, filter, from, map, mergeMap, of, takeWhile } from 'rxjs';
+import { Rest2KafkaError } from '../errors';
 import type { PageRequest } from '../http/request';
 import { orderedMergeMap } from './ordered-merge';
 import type { PageResponse, Paginator } from './types';
@@ -101,6 +102,13 @@ function follow(strategy: Paginator, fetchPage: FetchPage, env: PageEnvelope): O
 
 /** Asks the paginator for the next request before the page is emitted (dlt raises paginator errors first). */
 function envelope(strategy: Paginator, index: number, request: PageRequest, response: PageResponse): PageEnvelope {
-  const next = strategy.next(request, response);
+  let next: PageRequest | null;
+  try {
+    next = strategy.next(request, response);
+  } catch (error) {
+    // The paginator knows the response, not which page it was: the message must say.
+    if (error instanceof Rest2KafkaError && error.context.page === undefined) error.context.page = index;
+    throw error;
+  }
   return { index, request, response, next, isLast: next === null };
 }

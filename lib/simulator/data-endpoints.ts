@@ -115,7 +115,7 @@ function fault(res: ServerResponse, action: FaultAction, headers: Headers, page:
         else send(res, 200, action.preset === 'empty' ? '' : WRONG_TYPES_BODY, headers);
         return 200;
       }
-      send(res, action.status, action.body, headers, action.contentType);
+      send(res, action.status, action.encoding === 'base64' ? Buffer.from(action.body, 'base64') : action.body, headers, action.contentType);
       return action.status;
   }
 }

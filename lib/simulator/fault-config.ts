@@ -58,16 +58,20 @@ export function parseFaultAction(value: unknown, path: string): FaultAction {
       if (obj.framing === undefined) return { kind };
       if (obj.framing !== 'content-length' && obj.framing !== 'chunked') fail(`${path}.framing`, 'must be "content-length" or "chunked"');
       return { kind, framing: obj.framing };
-    case 'body':
+    case 'body': {
       if (obj.preset !== undefined) {
         onlyKeys(obj, path, ['kind', 'preset']);
         if (!PRESETS.includes(obj.preset as BodyPreset)) fail(`${path}.preset`, `must be one of ${PRESETS.join(', ')}`);
         return { kind, preset: obj.preset as BodyPreset };
       }
-      onlyKeys(obj, path, ['kind', 'status', 'contentType', 'body']);
+      onlyKeys(obj, path, ['kind', 'status', 'contentType', 'body', 'encoding']);
       if (typeof obj.contentType !== 'string') fail(`${path}.contentType`, 'must be a string (or give a preset)');
       if (typeof obj.body !== 'string') fail(`${path}.body`, 'must be a string (or give a preset)');
-      return { kind, status: integer(obj.status, `${path}.status`, 100), contentType: obj.contentType, body: obj.body };
+      const action: FaultAction & { kind: 'body' } = { kind, status: integer(obj.status, `${path}.status`, 100), contentType: obj.contentType, body: obj.body };
+      if (obj.encoding === 'utf8' || obj.encoding === 'base64') action.encoding = obj.encoding;
+      else if (obj.encoding !== undefined) fail(`${path}.encoding`, 'must be "utf8" or "base64"');
+      return action;
+    }
     default:
       return fail(`${path}.kind`, `${JSON.stringify(kind)} is not a fault; known: ${KINDS.join(', ')}`);
   }

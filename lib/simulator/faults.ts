@@ -23,9 +23,12 @@ export type FaultAction =
    * for the content-length case until its `timeout`, so both are worth testing.
    */
   | { kind: 'truncated'; framing?: 'content-length' | 'chunked' }
-  /** A preset adversarial body, or exactly the given status, content type and body. */
+  /**
+   * A preset adversarial body, or exactly the given status, content type and body. `base64`
+   * carries bytes a JSON string cannot (a body that is not valid UTF-8).
+   */
   | { kind: 'body'; preset: BodyPreset }
-  | { kind: 'body'; status: number; contentType: string; body: string };
+  | { kind: 'body'; status: number; contentType: string; body: string; encoding?: 'utf8' | 'base64' };
 
 export type FaultKind = FaultAction['kind'];
 

@@ -30,12 +30,11 @@ export function deadLetterMessage(topic: string, letter: DeadLetter, timestamp: 
     key: letter.key,
     reason,
     paths: letter.paths,
-    record: redactValue(letter.record),
   };
   return {
     topic,
     key: letter.key,
-    value: Buffer.from(JSON.stringify(value)),
+    value: Buffer.from(serialise(value, letter.record)),
     timestamp,
     headers: {
       'content-type': 'application/json',
@@ -45,4 +44,18 @@ export function deadLetterMessage(topic: string, letter: DeadLetter, timestamp: 
       'r2k-reason': reason.length > HEADER_REASON_CHARS ? `${reason.slice(0, HEADER_REASON_CHARS)}…` : reason,
     },
   };
+}
+
+/**
+ * The dead letter as JSON, record included. redactValue and JSON.stringify both recurse, so a
+ * record nested thousands of levels deep (an API bug, or a hostile body) overflows the stack:
+ * that letter keeps its reason and key, and says why the record itself is left out.
+ */
+function serialise(value: Record<string, unknown>, record: unknown): string {
+  try {
+    return JSON.stringify({ ...value, record: redactValue(record) });
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return JSON.stringify({ ...value, record: null, record_omitted: `the record cannot be serialised as JSON (${error.message}); it is nested too deeply` });
+  }
 }

@@ -87,7 +87,11 @@ export function preparePage(sink: ResourceSink, page: PageToPublish, runId: stri
   };
   if (sink.schema) headers['r2k-schema-fingerprint'] = sink.schema.fingerprint;
 
-  const values = sink.encoder.encodePage(valid);
+  const { values, encoded } = encodeEach(sink, valid, (record, error) => {
+    const key = sink.keyOf(record);
+    reject(record, key, `record ${sink.keyOf.label}=${key} cannot be encoded (${error.message}): a value in it is nested too deeply or too large`, []);
+  });
+  valid = encoded;
   const data: OutgoingMessage[] = new Array(valid.length + tombstoneKeys.length);
   let n = 0;
   let bytes = 0;
@@ -112,4 +116,33 @@ export function preparePage(sink: ResourceSink, page: PageToPublish, runId: stri
 /** dlt treats any truthy value in the hard_delete column as "deleted". */
 function isDeleted(value: unknown): boolean {
   return value !== undefined && value !== null && value !== false && value !== 0 && value !== '';
+}
+
+/**
+ * Encodes a page in one call, or record by record when that overflows: JSON.stringify and avsc
+ * recurse, so one record nested thousands of levels deep throws a RangeError for the whole
+ * page. Only the records that cannot be encoded are handed to `reject`.
+ */
+function encodeEach(
+  sink: ResourceSink,
+  records: Record<string, unknown>[],
+  reject: (record: Record<string, unknown>, error: RangeError) => void,
+): { values: Buffer[]; encoded: Record<string, unknown>[] } {
+  try {
+    return { values: sink.encoder.encodePage(records), encoded: records };
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+  }
+  const values: Buffer[] = [];
+  const encoded: Record<string, unknown>[] = [];
+  for (const record of records) {
+    try {
+      values.push(sink.encoder.encodePage([record])[0]);
+      encoded.push(record);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      reject(record, error);
+    }
+  }
+  return { values, encoded };
 }

@@ -54,7 +54,11 @@ describe('parseFaultConfig', () => {
       seed: 3,
       latency: { minMs: 1, maxMs: 9 },
       rules: [{ action: { kind: 'rate-limit', retryAfter: null }, rate: 0.5 }],
-      script: [{ request: 2, action: { kind: 'body', preset: 'html' } }, { request: 3, action: { kind: 'body', status: 200, contentType: 'text/plain', body: 'x' } }],
+      script: [
+        { request: 2, action: { kind: 'body', preset: 'html' } },
+        { request: 3, action: { kind: 'body', status: 200, contentType: 'text/plain', body: 'x' } },
+        { request: 4, action: { kind: 'body', status: 200, contentType: 'application/json', body: '/w==', encoding: 'base64' } },
+      ],
     };
     expect(parseFaultConfig(config)).toEqual(config);
   });
@@ -69,6 +73,7 @@ describe('parseFaultConfig', () => {
     [{ script: [{ request: 1, action: { kind: 'body', preset: 'xml' } }] }, 'faults.script[0].action.preset: must be one of html, empty, wrong-types'],
     [{ script: [{ request: 1, action: { kind: 'rate-limit', retryAfterFormat: 'minutes' } }] }, 'faults.script[0].action.retryAfterFormat: must be "seconds" or "http-date"'],
     [{ script: [{ request: 1, action: { kind: 'truncated', framing: 'gzip' } }] }, 'faults.script[0].action.framing: must be "content-length" or "chunked"'],
+    [{ script: [{ request: 1, action: { kind: 'body', status: 200, contentType: 'text/plain', body: 'x', encoding: 'hex' } }] }, 'faults.script[0].action.encoding: must be "utf8" or "base64"'],
     [{ latency: { minMs: 10, maxMs: 5 } }, 'faults.latency.maxMs: must be an integer ≥ 10'],
     [{ latncy: 5 }, 'faults.latncy: unknown key; known: seed, latency, rules, script'],
   ])('rejects %j with its path', (input, message) => {
