@@ -1,31 +1,21 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../../lib/config/load';
 import type { OffsetPaginatorConfig } from '../../../lib/config/types';
 import { ConfigError } from '../../../lib/errors';
 import { clearSecrets, redact } from '../../../lib/http/redact';
+import { useTempDir } from '../../support/temp-dir';
 
 const REPO = resolve(__dirname, '../../..');
 const SECRETS_MODULE = join(REPO, 'lib/config/secrets').replace(/\\/g, '/');
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'rest2kafka-config-'));
-  clearSecrets();
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function write(name: string, text: string): string {
-  const path = join(dir, name);
-  mkdirSync(join(path, '..'), { recursive: true });
-  writeFileSync(path, text);
-  return path;
-}
+const temp = useTempDir('rest2kafka-config-');
+const write = temp.write;
+beforeEach(() => clearSecrets());
 
 async function loadError(file: string, options: Parameters<typeof loadConfig>[1] = {}): Promise<ConfigError> {
   try {
-    await loadConfig(file, { env: {}, cwd: dir, ...options });
+    await loadConfig(file, { env: {}, cwd: temp.path, ...options });
   } catch (error) {
     if (error instanceof ConfigError) return error;
     throw error;
@@ -51,14 +41,14 @@ describe('loadConfig: formats', () => {
     ['async.ts', `export default async () => { await Promise.resolve(); return ${MODULE_BODY}; };\n`],
   ])('%s loads with the same schema', async (name, text) => {
     const loaded = await loadConfig(write(name, text), { env: {} });
-    expect(loaded.file).toBe(join(dir, name));
+    expect(loaded.file).toBe(join(temp.path, name));
     expect(loaded.resources.map((r) => [r.name, (r.endpoint.paginator as OffsetPaginatorConfig).limit])).toEqual([['incidents', 50]]);
     expect(loaded.pipeline.pipeline_name).toBe('rest2kafka');
   });
 
   it('resolves a relative file against cwd', async () => {
     write('conf/source.json', MODULE_BODY);
-    expect((await loadConfig('conf/source.json', { cwd: dir, env: {} })).file).toBe(join(dir, 'conf/source.json'));
+    expect((await loadConfig('conf/source.json', { cwd: temp.path, env: {} })).file).toBe(join(temp.path, 'conf/source.json'));
   });
 
   it('a module config may hold functions, custom paginators and custom auth', async () => {
@@ -86,13 +76,13 @@ describe('loadConfig: formats', () => {
 
 describe('loadConfig: file errors name the file', () => {
   it('missing file', async () => {
-    const error = await loadError(join(dir, 'nope.yaml'));
-    expect(error.message).toBe(`${join(dir, 'nope.yaml')}: config file not found`);
-    expect(error.context.file).toBe(join(dir, 'nope.yaml'));
+    const error = await loadError(join(temp.path, 'nope.yaml'));
+    expect(error.message).toBe(`${join(temp.path, 'nope.yaml')}: config file not found`);
+    expect(error.context.file).toBe(join(temp.path, 'nope.yaml'));
   });
 
   it('missing module file', async () => {
-    expect((await loadError(join(dir, 'nope.ts'))).message).toContain('config file not found');
+    expect((await loadError(join(temp.path, 'nope.ts'))).message).toContain('config file not found');
   });
 
   it('unsupported extension', async () => {
@@ -125,7 +115,7 @@ describe('loadConfig: file errors name the file', () => {
 
   it('validation errors carry the file', async () => {
     const error = await loadError(write('invalid.yaml', 'client: {}\nresources: [a]\n'));
-    expect(error.message).toContain(`Invalid configuration in ${join(dir, 'invalid.yaml')} (1 problem):\n  client.base_url: required`);
+    expect(error.message).toContain(`Invalid configuration in ${join(temp.path, 'invalid.yaml')} (1 problem):\n  client.base_url: required`);
   });
 });
 
@@ -135,21 +125,21 @@ describe('loadConfig: .dlt/secrets.toml', () => {
   it('reads the file next to the config', async () => {
     const file = write('project/source.json', config);
     write('project/.dlt/secrets.toml', '[sources.rest_api]\napi_token = "toml-next-1"\n');
-    const { pipeline } = await loadConfig(file, { env: {}, cwd: dir });
+    const { pipeline } = await loadConfig(file, { env: {}, cwd: temp.path });
     expect(pipeline.source.client.auth).toEqual({ type: 'bearer', token: 'toml-next-1' });
   });
 
   it('falls back to the one in cwd', async () => {
     const file = write('project/source.json', config);
     write('.dlt/secrets.toml', 'api_token = "toml-cwd-1"\n');
-    const { pipeline } = await loadConfig(file, { env: {}, cwd: dir });
+    const { pipeline } = await loadConfig(file, { env: {}, cwd: temp.path });
     expect(pipeline.source.client.auth).toEqual({ type: 'bearer', token: 'toml-cwd-1' });
   });
 
   it('a missing secret lists both files', async () => {
     const file = write('project/source.json', config);
-    await expect(loadConfig(file, { env: {}, cwd: dir })).rejects.toThrow(
-      `${join(dir, 'project/.dlt/secrets.toml')} (absent) keys api_token, sources.rest_api.api_token, sources.api_token; ${join(dir, '.dlt/secrets.toml')} (absent)`,
+    await expect(loadConfig(file, { env: {}, cwd: temp.path })).rejects.toThrow(
+      `${join(temp.path, 'project/.dlt/secrets.toml')} (absent) keys api_token, sources.rest_api.api_token, sources.api_token; ${join(temp.path, '.dlt/secrets.toml')} (absent)`,
     );
   });
 
@@ -167,13 +157,13 @@ describe('loadConfig: schemas_dir', () => {
 
   it('is resolved against the config folder', async () => {
     const file = write('p/pipeline.json', pipelineWith({ schemas_dir: 'my-schemas' }));
-    expect((await loadConfig(file, { env: {} })).pipeline.delivery.schemas_dir).toBe(join(dir, 'p/my-schemas'));
+    expect((await loadConfig(file, { env: {} })).pipeline.delivery.schemas_dir).toBe(join(temp.path, 'p/my-schemas'));
   });
 
   it('uses a schemas folder next to the config', async () => {
     const file = write('p/pipeline.json', pipelineWith({}));
-    mkdirSync(join(dir, 'p/schemas'));
-    expect((await loadConfig(file, { env: {} })).pipeline.delivery.schemas_dir).toBe(join(dir, 'p/schemas'));
+    mkdirSync(join(temp.path, 'p/schemas'));
+    expect((await loadConfig(file, { env: {} })).pipeline.delivery.schemas_dir).toBe(join(temp.path, 'p/schemas'));
   });
 
   it('falls back to the package schemas when the default folder is absent', async () => {
@@ -212,6 +202,6 @@ describe('examples', () => {
   });
 
   it('a missing API key fails before any request, naming what was tried', async () => {
-    await expect(loadConfig(join(REPO, 'examples/pipeline.yaml'), { env: {}, cwd: dir })).rejects.toThrow('secret "api_key" not found; tried env API_KEY');
+    await expect(loadConfig(join(REPO, 'examples/pipeline.yaml'), { env: {}, cwd: temp.path })).rejects.toThrow('secret "api_key" not found; tried env API_KEY');
   });
 });
