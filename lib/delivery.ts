@@ -82,12 +82,12 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   if (options.dryRun) return deliver({ options, runId, wanted, sinks, io: null, log });
 
   const kafka = createKafka(pipeline.kafka, log);
-  const brokers = pipeline.kafka.brokers;
+  const guard = <T>(doing: string, work: Promise<T>): Promise<T> => work.catch((e: unknown) => Promise.reject(kafkaFailure(e, doing, pipeline.kafka)));
   const admin = kafka.admin();
   let publisher: Publisher | null = null;
   try {
-    await admin.connect().catch((e: unknown) => Promise.reject(kafkaFailure(e, 'connecting to Kafka', pipeline.kafka)));
-    const { created } = await ensureTopics(admin, topicSpecs(pipeline, wanted, sinks)).catch((e: unknown) => Promise.reject(kafkaFailure(e, 'creating topics', brokers)));
+    await guard('connecting to Kafka', admin.connect());
+    const { created } = await guard('creating topics', ensureTopics(admin, topicSpecs(pipeline, wanted, sinks)));
     // Fence before reading state: a zombie's open transaction would hold the state topic's end back.
     publisher = await createPublisher(kafka, {
       kafka: pipeline.kafka,
@@ -97,15 +97,15 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       compression: pipeline.delivery.compression ?? 'none',
     });
     const stateTopic = pipeline.delivery.state_topic!;
-    const states = await loadStates(kafka, stateTopic, pipeline.pipeline_name).catch((e: unknown) => Promise.reject(kafkaFailure(e, `reading state topic ${stateTopic}`, brokers)));
-    const snapshot = async (topic: string) => Object.fromEntries((await admin.fetchTopicOffsets(topic)).map((p) => [String(p.partition), p.high]));
-    const io: KafkaIO = { kafka, admin, publisher, stateTopic, states, snapshot, created: new Set(created) };
+    const states = await guard(`reading state topic ${stateTopic}`, loadStates(kafka, stateTopic, pipeline.pipeline_name));
+    const snapshot = async (topic: string) => Object.fromEntries((await guard(`reading the end offsets of ${topic}`, admin.fetchTopicOffsets(topic))).map((p) => [String(p.partition), p.high]));
+    const io: KafkaIO = { kafka, admin, publisher, stateTopic, states, snapshot, guard, created: new Set(created) };
     const result = await deliver({ options, runId, wanted, sinks, io, log });
     // commit() resolves before the coordinator has written the transaction markers, and until
     // it has, read_committed readers stop short of the last transaction. Waiting here means that
     // once `run` returns, everything it published is readable (e.g. by a `replay` right after).
     const written = new Set([...sinks.values()].flatMap((s) => [s.topic, s.deadLetterTopic]).concat(stateTopic));
-    for (const topic of written) await waitUntilReadable(admin, topic, publisher.written(topic));
+    for (const topic of written) await guard(`waiting until ${topic} is readable`, waitUntilReadable(admin, topic, publisher.written(topic)));
     return result;
   } finally {
     await publisher?.close();
@@ -120,6 +120,8 @@ interface KafkaIO {
   stateTopic: string;
   states: Map<string, ResourceState>;
   snapshot(topic: string): Promise<Record<string, string>>;
+  /** Turns a kafkajs failure of `work` into a KafkaError that says what was being done (ours pass through). */
+  guard<T>(doing: string, work: Promise<T>): Promise<T>;
   /** Topics this run created: they hold none of the data an earlier state describes. */
   created: ReadonlySet<string>;
 }
@@ -384,8 +386,9 @@ async function completeResource(tracker: Tracker, io: KafkaIO | null, runId: str
   const run = tracker.state.run;
   let tombstones: OutgoingMessage[] = [];
   if (tracker.snapshotTombstones && run?.snapshot_offsets) {
-    await waitUntilReadable(io.admin, tracker.sink.topic, io.publisher.written(tracker.sink.topic));
-    const keys = await keysMissingFromSnapshot(io.kafka, tracker.sink.topic, run.snapshot_offsets, new Set(run.dead_lettered_keys));
+    const topic = tracker.sink.topic;
+    await io.guard(`waiting until ${topic} is readable`, waitUntilReadable(io.admin, topic, io.publisher.written(topic)));
+    const keys = await io.guard(`reading the keys of ${topic} for the full refresh`, keysMissingFromSnapshot(io.kafka, topic, run.snapshot_offsets, new Set(run.dead_lettered_keys)));
     tombstones = keys.map((key) => ({ topic: tracker.sink.topic, key, value: null, headers: { 'r2k-resource': tracker.resource.name, 'r2k-run-id': runId, 'r2k-reason': 'full-refresh' }, timestamp: String(Date.now()) }));
     tracker.summary.tombstones += tombstones.length;
     if (tombstones.length) log.info('full refresh: tombstoning keys the snapshot did not contain', { resource: tracker.resource.name, keys: tombstones.length });

@@ -79,10 +79,13 @@ export function kafkaFailure(error: unknown, doing: string, target: KafkaTarget 
   if (tls) {
     return new KafkaError(`${doing} failed: TLS connection to ${brokers.join(',')}: ${message} — ${tls}`, { cause: error, retriable: false, code: 'KAFKA_TLS' });
   }
-  if (causeChain(error).some((e) => NO_ANSWER.has((e as { name?: unknown }).name as string))) {
+  const chain = causeChain(error) as { name?: string; retryCount?: number }[];
+  if (chain.some((e) => NO_ANSWER.has(e.name ?? ''))) {
     const timeout = isBrokerList(target) || target.request_timeout_ms === undefined ? '' : ` (${target.request_timeout_ms} ms)`;
+    const retries = chain.find((e) => e.name === 'KafkaJSNumberOfRetriesExceeded')?.retryCount;
+    const attempts = retries === undefined ? '' : `, ${retries + 1} attempts`;
     return new KafkaError(
-      `${doing} failed: ${message} — no answer from the broker at ${brokers.join(',')}: a connection was lost, or a request got no reply within kafka.request_timeout_ms${timeout}. Is the broker running, reachable and responsive (not paused, overloaded or behind a stalled network)? Run again to resume from the last committed page; raise kafka.request_timeout_ms if the broker is only slow.`,
+      `${doing} failed: ${message} — no answer from the broker at ${brokers.join(',')}: a connection was lost, or a request got no reply within kafka.request_timeout_ms${timeout}${attempts}. Is the broker running, reachable and responsive (not paused, overloaded or behind a stalled network)? Run again to resume from the last committed page; raise kafka.request_timeout_ms if the broker is only slow.`,
       { cause: error, retriable: true, code: 'KAFKA_UNREACHABLE' },
     );
   }

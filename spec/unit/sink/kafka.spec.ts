@@ -64,3 +64,28 @@ describe('kafkaFailure: TLS', () => {
     expect(error.message).toMatch(/is the broker running and reachable at 10\.0\.0\.7:9094\?/);
   });
 });
+
+describe('kafkaFailure: no answer (a request timed out, the coordinator not found)', () => {
+  const timedOut = (): Error => {
+    const error = new Error('Request Produce(key: 0, version: 7) timed out');
+    error.name = 'KafkaJSRequestTimeoutError';
+    return error;
+  };
+
+  it('names the broker, the timeout and the attempts, and says how to go on; exit 5, retriable', () => {
+    const wrapped = new KafkaJSNumberOfRetriesExceeded(timedOut(), { retryCount: 8, retryTime: 5000 });
+    const error = kafkaFailure(wrapped, 'publishing to Kafka (topics t)', { brokers: [BROKER], request_timeout_ms: 3000 });
+    expect(error).toMatchObject({ code: 'KAFKA_UNREACHABLE', retriable: true, exitCode: ExitCode.KAFKA });
+    expect(error.message).toContain(`no answer from the broker at ${BROKER}`);
+    expect(error.message).toContain('kafka.request_timeout_ms (3000 ms), 9 attempts');
+    expect(error.message).toContain('Run again to resume from the last committed page');
+  });
+
+  it('without a retries wrapper or a configured timeout, says neither count nor value', () => {
+    const coordinator = new Error('Failed to find group coordinator');
+    coordinator.name = 'KafkaJSGroupCoordinatorNotFound';
+    const error = kafkaFailure(coordinator, 'committing', [BROKER]);
+    expect(error.code).toBe('KAFKA_UNREACHABLE');
+    expect(error.message).toContain('within kafka.request_timeout_ms. Is the broker running');
+  });
+});
