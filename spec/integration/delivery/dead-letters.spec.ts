@@ -6,10 +6,10 @@
 import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
 import { latestByKey, readAllFromStart, type ReadRecord } from '../../support/kafka';
 import { incidentsResource, parseSummary, replay, runCli, runIdOf, writePipeline, type TestPipeline } from '../../support/pipeline';
+import { incidentId as id } from '../../../lib/simulator/naming';
 
 const LIMIT = 50;
 /** The id at 0-based position `i` of the simulator's id order. */
-const id = (i: number) => `INC${String(i + 1).padStart(8, '0')}`;
 /** A processing step that drops `id` from records whose description is "no-key". */
 const DROP_ID = "[{ map: (r) => { if (r.description !== 'no-key') return r; const { id, ...rest } = r; return rest; } }]";
 

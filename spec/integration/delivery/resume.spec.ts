@@ -9,11 +9,11 @@ import type { Admin } from 'kafkajs';
 import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
 import { createTestKafka, highWatermarks, latestByKey, readAllFromStart } from '../../support/kafka';
 import { incidentsResource, parseSummary, replay, runCli, runIdOf, spawnCli, writePipeline, type TestPipeline } from '../../support/pipeline';
+import { incidentId as id } from '../../../lib/simulator/naming';
 
 const TOTAL = 3000;
 const LIMIT = 100;
 const PAGES = TOTAL / LIMIT;
-const id = (i: number) => `INC${String(i + 1).padStart(8, '0')}`;
 
 interface StateDoc {
   run: { id: string; next_index: number; pages: number; records: number } | null;

@@ -8,39 +8,18 @@
  * checks every end state; the sentinel API key appears in no output and no dead letter.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../../lib/simulator';
+import type { SimulatorHandle, SimulatorOptions } from '../../../lib/simulator';
+import { incidentId as id } from '../../../lib/simulator/naming';
 import { assertOracle, checkOracle } from '../../support/oracle';
-import { incidentsResource, parseSummary, runCli, writePipeline, type CliResult, type TestPipeline } from '../../support/pipeline';
-import { deadLetterSecretHits, SENTINEL, secretHits } from './harness';
+import { parseSummary, runCli, type CliResult, type TestPipeline } from '../../support/pipeline';
+import { expectNoSecrets, incidentsOracle, incidentsScenarios } from './harness';
 
 const LIMIT = 100;
-const id = (i: number) => `INC${String(i + 1).padStart(8, '0')}`;
-const cleanups: (() => Promise<unknown>)[] = [];
+const scenarios = incidentsScenarios();
+const setup = (label: string, options: Partial<SimulatorOptions>, limit = LIMIT) => scenarios.setup(label, options, { limit });
+const oracleOf = (sim: SimulatorHandle, p: TestPipeline, requireTombstones = false) => incidentsOracle(sim, p, { requireTombstones });
 
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-});
-
-async function setup(label: string, options: Partial<SimulatorOptions>, limit = LIMIT): Promise<{ sim: SimulatorHandle; p: TestPipeline }> {
-  const sim = await startSimulator({ port: 0, services: 3, apiKey: SENTINEL, ...options });
-  cleanups.push(() => sim.close());
-  const p = await writePipeline(label, { simulator: { url: sim.url, apiKey: SENTINEL }, resources: [incidentsResource({}, limit)], client: { page_concurrency: 1 } });
-  cleanups.push(() => p.remove());
-  return { sim, p };
-}
-
-const oracleOf = (sim: SimulatorHandle, p: TestPipeline, requireTombstones = false) => ({
-  control: sim.control,
-  resources: [{ resource: 'incidents' as const, topic: p.topic('incidents') }],
-  stateTopic: p.stateTopic,
-  pipeline: p.name,
-  requireTombstones,
-});
-
-async function expectNoSecrets(p: TestPipeline, ...runs: CliResult[]): Promise<void> {
-  expect(secretHits(...runs.flatMap((r) => [r.stdout, r.stderr]))).toBe(0);
-  expect(await deadLetterSecretHits(p.deadLetterTopic)).toBe(0);
-}
+afterAll(() => scenarios.cleanup());
 
 it('a 5xx burst longer than the retry budget: exit 3, state at the last committed page, the rerun resumes and converges', async () => {
   const TOTAL = 1000;

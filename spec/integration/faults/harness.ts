@@ -7,8 +7,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
+import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../../lib/simulator';
 import { readAllFromStart } from '../../support/kafka';
-import { REPO_ROOT } from '../../support/pipeline';
+import type { OracleInput } from '../../support/oracle';
+import { incidentsResource, REPO_ROOT, writePipeline, type CliResult, type TestPipeline } from '../../support/pipeline';
 
 /** The built CLI that `spawnRun` starts. */
 export const CLI = path.join(REPO_ROOT, 'dist', 'lib', 'cli.js');
@@ -62,4 +64,38 @@ export async function committedAtLeast(admin: Admin, topic: string, records: num
     if (Date.now() > deadline) throw new Error(`${topic}: fewer than ${records} offsets committed after ${timeoutMs} ms`);
     await sleep(20);
   }
+}
+
+/** The oracle's input for a pipeline of the `incidents` resource alone, against `sim`. */
+export function incidentsOracle(sim: SimulatorHandle, p: TestPipeline, extra: Partial<OracleInput> = {}): OracleInput {
+  return { control: sim.control, resources: [{ resource: 'incidents', topic: p.topic('incidents') }], stateTopic: p.stateTopic, pipeline: p.name, ...extra };
+}
+
+/** The sentinel appears in no run's output and in no dead letter of `p`. */
+export async function expectNoSecrets(p: TestPipeline, ...runs: CliResult[]): Promise<void> {
+  expect(secretHits(...runs.flatMap((r) => [r.stdout, r.stderr]))).toBe(0);
+  expect(await deadLetterSecretHits(p.deadLetterTopic)).toBe(0);
+}
+
+/**
+ * A simulator (sentinel key) and an incidents-only pipeline on it, paged one page at a time
+ * unless `client` says otherwise; both closed by the returned registry's `cleanup()`.
+ */
+export function incidentsScenarios(): {
+  setup(label: string, options: Partial<SimulatorOptions>, pipeline?: { limit?: number; client?: Record<string, unknown> }): Promise<{ sim: SimulatorHandle; p: TestPipeline }>;
+  cleanup(): Promise<void>;
+} {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  return {
+    async setup(label, options, { limit = 100, client = { page_concurrency: 1 } } = {}) {
+      const sim = await startSimulator({ port: 0, services: 3, apiKey: SENTINEL, ...options });
+      cleanups.push(() => sim.close());
+      const p = await writePipeline(label, { simulator: { url: sim.url, apiKey: SENTINEL }, resources: [incidentsResource({}, limit)], client });
+      cleanups.push(() => p.remove());
+      return { sim, p };
+    },
+    async cleanup() {
+      for (const cleanup of cleanups.reverse()) await cleanup();
+    },
+  };
 }

@@ -7,33 +7,18 @@
  * run with exit 3 naming the status and the attempts, the state at the last committed page, and
  * the rerun converges. The oracle checks every end state; the sentinel key is in no output.
  */
-import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../../lib/simulator';
+import type { SimulatorOptions } from '../../../lib/simulator';
+import { incidentId as id } from '../../../lib/simulator/naming';
 import { assertOracle, checkOracle } from '../../support/oracle';
-import { incidentsResource, parseSummary, runCli, writePipeline, type CliResult, type TestPipeline } from '../../support/pipeline';
-import { deadLetterSecretHits, SENTINEL, secretHits } from './harness';
+import { parseSummary, runCli } from '../../support/pipeline';
+import { expectNoSecrets, incidentsOracle, incidentsScenarios } from './harness';
 
 const LIMIT = 100;
-const id = (i: number) => `INC${String(i + 1).padStart(8, '0')}`;
-const cleanups: (() => Promise<unknown>)[] = [];
+const scenarios = incidentsScenarios();
+const setup = (label: string, options: Partial<SimulatorOptions>, client?: Record<string, unknown>) => scenarios.setup(label, options, { limit: LIMIT, client });
+const oracleOf = incidentsOracle;
 
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-});
-
-async function setup(label: string, options: Partial<SimulatorOptions>, client: Record<string, unknown> = { page_concurrency: 1 }): Promise<{ sim: SimulatorHandle; p: TestPipeline }> {
-  const sim = await startSimulator({ port: 0, services: 3, apiKey: SENTINEL, ...options });
-  cleanups.push(() => sim.close());
-  const p = await writePipeline(label, { simulator: { url: sim.url, apiKey: SENTINEL }, resources: [incidentsResource({}, LIMIT)], client });
-  cleanups.push(() => p.remove());
-  return { sim, p };
-}
-
-const oracleOf = (sim: SimulatorHandle, p: TestPipeline) => ({
-  control: sim.control,
-  resources: [{ resource: 'incidents' as const, topic: p.topic('incidents') }],
-  stateTopic: p.stateTopic,
-  pipeline: p.name,
-});
+afterAll(() => scenarios.cleanup());
 
 /** The `delay_ms` of each "retrying request" warning `run` logged (JSON lines on stderr). */
 function retryDelays(stderr: string): number[] {
@@ -41,11 +26,6 @@ function retryDelays(stderr: string): number[] {
     .split('\n')
     .filter((line) => line.startsWith('{') && line.includes('"retrying request"'))
     .map((line) => (JSON.parse(line) as { delay_ms: number }).delay_ms);
-}
-
-async function expectNoSecrets(p: TestPipeline, ...runs: CliResult[]): Promise<void> {
-  expect(secretHits(...runs.flatMap((r) => [r.stdout, r.stderr]))).toBe(0);
-  expect(await deadLetterSecretHits(p.deadLetterTopic)).toBe(0);
 }
 
 describe('a storm shorter than the retry budget (3 retries) is ridden out on the failing page', () => {

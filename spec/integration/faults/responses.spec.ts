@@ -15,6 +15,7 @@ import { assertOracle, checkOracle } from '../../support/oracle';
 import { incidentsResource, runCli, writePipeline, type TestPipeline } from '../../support/pipeline';
 import { acceptedKinds, faultActionOf, mutate, MUTATIONS, randomMutations, type FuzzedResponse, type Mutation } from '../../support/response-fuzz';
 import { deadLetterSecretHits, SENTINEL, secretHits, spawnRun } from './harness';
+import { incidentId as id } from '../../../lib/simulator/naming';
 
 const ITERATIONS = Number(process.env.R2K_FAULT_ITERATIONS ?? 3);
 const SEED = Number(process.env.R2K_FAULT_SEED ?? Date.now() % 100_000);
@@ -24,7 +25,6 @@ const LIMIT = 100;
 const PAGE = 1;
 /** 1 attempt + the pipeline's 3 retries: a retriable status on all of them exhausts the budget. */
 const ATTEMPTS = 4;
-const id = (i: number) => `INC${String(i + 1).padStart(8, '0')}`;
 
 /** Exit 0: `whole` is what a dead letter without a field path (the record as a whole) says. Exit 3: what the error says. */
 type Outcome = { exit: 0; whole?: RegExp } | { exit: 3; says: RegExp };
