@@ -57,6 +57,10 @@ export function preparePage(sink: ResourceSink, page: PageToPublish, runId: stri
   const live: Record<string, unknown>[] = [];
   const tombstoneKeys: string[] = [];
   for (const record of page.records) {
+    if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+      reject(record, null, `record is not a JSON object but ${record === null ? 'null' : Array.isArray(record) ? 'an array' : `a ${typeof record}`}; check the resource's data_selector points at the list of records`, []);
+      continue;
+    }
     const key = sink.keyOf(record);
     if (key === null && sink.requireKey) {
       reject(record, null, `record has no usable primary key ${sink.keyOf.label} (missing, null or not a scalar); a compacted topic cannot hold a record without a key`, sink.keyOf.fields);

@@ -51,6 +51,19 @@ describe('preparePage', () => {
     expect(out.deadLetters[0].headers).toMatchObject({ 'r2k-resource': 'things', 'r2k-page': '3' });
   });
 
+  it.each([
+    ['a string', 'INC1', 'a string'],
+    ['an array', [{ id: 'a' }], 'an array'],
+    ['null', null, 'null'],
+    ['a number', 7, 'a number'],
+  ])('dead-letters a record that is %s, saying it is not an object, on append topics too', (_name, record, what) => {
+    for (const s of [sink(), sink({ requireKey: false, keyOf: compileKey([]) })]) {
+      const out = preparePage(s, page([record, { id: 'ok' }]), 'run-1');
+      expect(out.records).toBe(1);
+      expect(json(out.deadLetters[0].value).reason).toBe(`record is not a JSON object but ${what}; check the resource's data_selector points at the list of records`);
+    }
+  });
+
   it('publishes keyless records on append topics (requireKey false)', () => {
     const out = preparePage(sink({ requireKey: false, keyOf: compileKey([]) }), page([{ n: 1 }]), 'r');
     expect(out.data.map((m) => m.key)).toEqual([null]);
