@@ -4,7 +4,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { OAuth2ClientCredentialsConfig } from '../config/types';
-import { AbortedError, AuthError, HttpStatusError, isRetriableStatus } from '../errors';
+import { AbortedError, AuthError, HttpStatusError, isRetriableStatus, ResponseError } from '../errors';
 import { parseJsonBody } from '../http/json-body';
 import { redact, registerSecret } from '../http/redact';
 import type { HttpResponse, PageRequest } from '../http/request';
@@ -105,8 +105,12 @@ function readTokenBody(response: HttpResponse, tokenUrl: string): TokenBody {
   let body: unknown;
   try {
     body = parseJsonBody(response, {});
-  } catch (error) {
-    throw new AuthError(`oauth2_client_credentials: ${(error as Error).message}`, { cause: error, context: { url: tokenUrl } });
+  } catch {
+    // The parse error quotes the start of the body, and a malformed answer can still carry a
+    // live token, not yet registered (and a JWT outruns the quote, so registering it would not
+    // mask the quoted part): explain the same body with its token values blanked out instead.
+    const error = explainBlanked(response, tokenUrl);
+    throw new AuthError(`oauth2_client_credentials: ${error.message}`, { cause: error, context: { url: tokenUrl } });
   }
   const value = (body as { access_token?: unknown } | null)?.access_token;
   if ((typeof value === 'string' && value !== '') || typeof value === 'number') return body as TokenBody;
@@ -114,6 +118,24 @@ function readTokenBody(response: HttpResponse, tokenUrl: string): TokenBody {
     `oauth2_client_credentials: the token response from ${tokenUrl} has no access_token; check access_token_url`,
     { context: { url: tokenUrl } },
   );
+}
+
+// A token value as it stands in the JSON text: a string (escapes kept, the closing quote
+// optional for a body cut short) or an integer.
+const TOKEN_VALUE = /("(?:access_token|refresh_token|id_token)"\s*:\s*)(?:"((?:[^"\\]|\\.)*)|(-?\d+))/g;
+
+/** The parse error of `response` with every token value overwritten in place, keeping every offset (of ASCII tokens). */
+function explainBlanked(response: HttpResponse, tokenUrl: string): Error {
+  const bodyText = response.bodyText.replace(TOKEN_VALUE, (_whole, key: string, text?: string, digits?: string) =>
+    text === undefined ? key + (digits as string).replace(/\d/g, '1') : `${key}"${'*'.repeat(text.length)}`,
+  );
+  try {
+    parseJsonBody({ ...response, bodyText }, {});
+  } catch (error) {
+    return error as Error;
+  }
+  // Blanking repaired it: the fault (a bad escape or control character) was inside a token.
+  return new ResponseError(`the token response from ${tokenUrl} is not valid JSON: a token value in it is malformed`, { context: { url: tokenUrl } });
 }
 
 /** `expires_in` seconds (a number or numeric string) as milliseconds, or null when unusable. */

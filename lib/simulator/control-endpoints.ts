@@ -17,21 +17,13 @@ import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConfigError, Rest2KafkaError } from '../errors';
 import type { MutationTarget } from './control';
+import { readBody } from './request-body';
 import { send, sendError } from './respond';
 import { UNKNOWN_ID, type Simulator } from './simulator';
 import type { ResourceName } from './types';
 
-const MAX_BODY = 1 << 20;
-
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY) throw new ConfigError(`body: larger than ${MAX_BODY} bytes`);
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = await readBody(req);
   if (text.trim() === '') return {};
   let value: unknown;
   try {

@@ -1,6 +1,7 @@
 /**
- * `GET /v1/incidents` and `GET /v1/services`: authentication, the rate limit, validation,
- * then the fault (if any) decided for this data request, then the page.
+ * `GET /v1/incidents` and `GET /v1/services`: authentication (the api_key, or with OAuth
+ * configured a live bearer token), the rate limit, validation, then the fault (if any)
+ * decided for this data request, then the page.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultAction } from './faults';
@@ -34,6 +35,16 @@ function retryAfterHeader(seconds: number | null, format: 'seconds' | 'http-date
   return { 'retry-after': format === 'http-date' ? new Date(now + seconds * 1000).toUTCString() : seconds };
 }
 
+/** Why a request without the api_key is refused (RFC 6750 §3 for bearer tokens), or null when its bearer token is live. */
+function unauthorized(sim: Simulator, authorization: string | undefined): { message: string; headers: Headers } | null {
+  if (!sim.oauth) return { message: 'missing or invalid api_key', headers: {} };
+  const check = sim.oauth.check(authorization);
+  if (check === 'valid') return null;
+  if (check === 'absent') return { message: 'missing or invalid api_key or bearer token', headers: { 'www-authenticate': 'Bearer realm="simulator"' } };
+  const message = check === 'expired' ? 'the access token expired' : 'the access token is not one this server issued';
+  return { message, headers: { 'www-authenticate': `Bearer realm="simulator", error="invalid_token", error_description="${message}"` } };
+}
+
 export function handleData(sim: Simulator, req: IncomingMessage, res: ServerResponse, path: string, search: string): void {
   const resource = ROUTES[path];
   const record = (outcome: number | 'reset') => sim.stats.outcome(path, outcome);
@@ -46,9 +57,10 @@ export function handleData(sim: Simulator, req: IncomingMessage, res: ServerResp
     return sendError(res, 405, 'method_not_allowed', `${req.method} is not allowed on ${path}`, { allow: 'GET' });
   }
   const params = new URLSearchParams(search);
-  if (params.get('api_key') !== sim.options.apiKey) {
+  const refusal = params.get('api_key') === sim.options.apiKey ? null : unauthorized(sim, req.headers.authorization);
+  if (refusal) {
     record(401);
-    return sendError(res, 401, 'unauthorized', 'missing or invalid api_key');
+    return sendError(res, 401, 'unauthorized', refusal.message, refusal.headers);
   }
   const decision = sim.takeToken();
   const headers = rateHeaders(decision);
@@ -71,7 +83,7 @@ export function handleData(sim: Simulator, req: IncomingMessage, res: ServerResp
       return record(200);
     }
     sim.stats.fault(action.kind);
-    record(fault(res, action, headers, () => sim.page(resource, parsed.query)));
+    record(sendFault(res, action, headers, () => sim.page(resource, parsed.query)));
   };
   if (latencyMs > 0) {
     sim.stats.fault('latency');
@@ -81,8 +93,8 @@ export function handleData(sim: Simulator, req: IncomingMessage, res: ServerResp
   }
 }
 
-/** Answers with the fault; returns the outcome to count. */
-function fault(res: ServerResponse, action: FaultAction, headers: Headers, page: () => string): number | 'reset' {
+/** Answers with the fault; `page` renders the body a healthy answer would carry. Returns the outcome to count. */
+export function sendFault(res: ServerResponse, action: FaultAction, headers: Headers, page: () => string): number | 'reset' {
   switch (action.kind) {
     case 'reset':
       // An RST, not a FIN: clients see ECONNRESET, as when a load balancer drops a connection.

@@ -19,6 +19,7 @@ import type { ResourceName, SimRecord } from './types';
 export type { MutationResult, MutationTarget, SimulatorControl, SimulatorInfo, Snapshot, SnapshotHeader, SnapshotStream } from './control';
 export type { BodyPreset, FaultAction, FaultConfig, FaultKind, FaultRule } from './faults';
 export { DEFAULT_OPTIONS, type SimulatorOptions } from './options';
+export { ACCESS_TOKEN_PREFIX, TOKEN_PATH, type OAuthOptions } from './oauth';
 export type { RateLimitOptions } from './rate-limit';
 export type { SimulatorStats } from './stats';
 export type { Assignee, Incident, IncidentStatus, ResourceName, Service, ServiceStatus, SimRecord, Team } from './types';

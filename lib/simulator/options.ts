@@ -2,6 +2,7 @@
 import { ConfigError } from '../errors';
 import type { FaultConfig } from './faults';
 import { parseFaultConfig } from './fault-config';
+import { DEFAULT_TOKEN_TTL_SECONDS, type OAuthOptions } from './oauth';
 import type { RateLimitOptions } from './rate-limit';
 
 export interface SimulatorOptions {
@@ -22,6 +23,11 @@ export interface SimulatorOptions {
   faults: FaultConfig;
   /** `null`: no rate limit (the default). */
   rateLimit: RateLimitOptions | null;
+  /**
+   * `null` (the default): no token endpoint. Otherwise `POST /oauth/token` issues bearer
+   * tokens to this client, and data requests accept a live one instead of the api_key.
+   */
+  oauth: OAuthOptions | null;
 }
 
 export const DEFAULT_OPTIONS: Readonly<SimulatorOptions> = {
@@ -34,6 +40,7 @@ export const DEFAULT_OPTIONS: Readonly<SimulatorOptions> = {
   pageTies: 1,
   faults: {},
   rateLimit: null,
+  oauth: null,
 };
 
 function check(ok: boolean, path: string, message: string): void {
@@ -57,5 +64,13 @@ export function resolveOptions(partial: Partial<SimulatorOptions> = {}): Simulat
     check(Number.isFinite(perMinute) && perMinute > 0, 'rateLimit.perMinute', 'must be a positive number');
     check(burst === undefined || isCount(burst, 1), 'rateLimit.burst', 'must be an integer ≥ 1');
   }
-  return { ...options, faults: parseFaultConfig(options.faults, 'simulator.faults') };
+  return { ...options, faults: parseFaultConfig(options.faults, 'simulator.faults'), oauth: options.oauth && resolveOAuth(options.oauth) };
+}
+
+function resolveOAuth(oauth: OAuthOptions): OAuthOptions {
+  check(typeof oauth.clientId === 'string' && oauth.clientId.length > 0, 'oauth.clientId', 'must be a non-empty string');
+  check(typeof oauth.clientSecret === 'string' && oauth.clientSecret.length > 0, 'oauth.clientSecret', 'must be a non-empty string');
+  const tokenTtlSeconds = oauth.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
+  check(isCount(tokenTtlSeconds, 1), 'oauth.tokenTtlSeconds', 'must be an integer ≥ 1 (RFC 6749 expires_in is whole seconds)');
+  return { ...oauth, tokenTtlSeconds, faults: parseFaultConfig(oauth.faults ?? {}, 'simulator.oauth.faults') };
 }

@@ -7,6 +7,7 @@ import type { MutationResult, MutationTarget, SimulatorInfo, SnapshotHeader } fr
 import { decideFault, type FaultConfig, type FaultDecision } from './faults';
 import { parseFaultConfig } from './fault-config';
 import { indexOfId } from './naming';
+import { OAuthIssuer } from './oauth';
 import type { SimulatorOptions } from './options';
 import { renderPage } from './page';
 import type { ListQuery } from './query';
@@ -38,6 +39,9 @@ function sampleDistinct(n: number, k: number, rng: () => number): number[] {
 
 export class Simulator {
   readonly stats = new StatsRecorder();
+  /** `null` unless the options configure OAuth. */
+  readonly oauth: OAuthIssuer | null;
+  private tokenRequests = 0;
   private readonly dataset: Dataset;
   private states!: Record<ResourceName, ResourceState>;
   private clock!: number;
@@ -50,6 +54,7 @@ export class Simulator {
   ) {
     const { seed, incidents, services, pageTies } = options;
     this.dataset = { seed, incidents, services, pageTies };
+    this.oauth = options.oauth ? new OAuthIssuer(options.oauth, now) : null;
     this.reset();
   }
 
@@ -61,6 +66,8 @@ export class Simulator {
     this.clock = CLOCK_START;
     this.faultConfig = this.options.faults;
     this.bucket = this.options.rateLimit ? new TokenBucket(this.options.rateLimit, this.now) : null;
+    this.oauth?.reset();
+    this.tokenRequests = 0;
     this.stats.reset();
   }
 
@@ -82,6 +89,12 @@ export class Simulator {
   nextDataRequest(): { k: number } & FaultDecision {
     const k = this.stats.dataRequest();
     return { k, ...decideFault(this.faultConfig, this.options.seed, k) };
+  }
+
+  /** Numbers the next token request and decides its fault (from `oauth.faults`). */
+  nextTokenRequest(): { k: number } & FaultDecision {
+    const k = ++this.tokenRequests;
+    return { k, ...decideFault(this.options.oauth?.faults ?? {}, this.options.seed, k) };
   }
 
   faults(): FaultConfig {

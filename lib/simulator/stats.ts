@@ -1,14 +1,17 @@
-/** Request counters for `/v1/*`, so tests can assert that a fault happened without timing it. */
+/**
+ * Request counters for `/v1/*` and `/oauth/token`, so tests can assert that a fault happened
+ * (or a token was fetched again) without timing it.
+ */
 import type { FaultKind } from './faults';
 
 export interface SimulatorStats {
-  /** Requests answered on `/v1/*`, any outcome. */
+  /** Requests answered on `/v1/*` and `/oauth/token`, any outcome. */
   requests: number;
   /** Requests that passed authentication, the rate limit and validation (the k of "request #k"). */
   dataRequests: number;
   /** Outcomes by path: an HTTP status, or `reset` for a destroyed connection. */
   byPath: Record<string, Record<string, number>>;
-  /** How many times each fault fired; `latency` counts delayed requests. */
+  /** How many times each data fault fired; `latency` counts delayed data requests. */
   faults: Partial<Record<FaultKind | 'latency', number>>;
 }
 

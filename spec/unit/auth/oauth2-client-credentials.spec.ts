@@ -173,6 +173,23 @@ describe('oauth2_client_credentials: failures', () => {
     expect(error.message).toMatch(message);
   });
 
+  // Regression: the parse error quoted the body's first 200 characters, a live token included.
+  const JWT = `eyJhbGciOiJSUzI1NiJ9.${'p'.repeat(300)}.signature`;
+  const trailingComma = `{"access_token":"${JWT}","expires_in":3600,}`;
+  const numeric = '{"access_token": 987654321, }';
+  const cutShort = `{"access_token":"${JWT.slice(0, 100)}`;
+  it.each([
+    ['a string token longer than the quote', trailingComma, JWT, `at byte ${trailingComma.length - 1}: expected a property name`],
+    ['a numeric token', numeric, '987654321', `at byte ${numeric.length - 1}: expected a property name`],
+    ['a body cut short inside the token', cutShort, JWT, `at byte ${cutShort.length}: unexpected end of input`],
+    ['a bad escape inside the token', '{"access_token":"Zq9tok\\x-1234567"}', 'Zq9tok', 'from https://auth.example.com/oauth/token is not valid JSON: a token value in it is malformed'],
+  ])('malformed JSON around %s → AuthError that locates the fault but quotes no token', async (_name, body, token, message) => {
+    const error = await failure(bearerOf(createOAuth2ClientCredentialsAuth(CONFIG, { send: fakeSend(tokenResponse(body)) })));
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.message).toMatch(message);
+    for (let e: unknown = error; e instanceof Error; e = e.cause) expect(`${e.message}\n${e.stack}`).not.toContain(token.slice(0, 12));
+  });
+
   it('a failed token request is not cached: the next apply tries again', async () => {
     const send = fakeSend(tokenResponse('down', 503), tokenResponse({ access_token: 'tok-after' }));
     const auth = createOAuth2ClientCredentialsAuth(CONFIG, { send });
