@@ -59,6 +59,7 @@ export const SCENARIOS: readonly Scenario[] = [
   fetchCeiling('fetch-0ms', '0ms', 1_000_000, 0),
   pipeline('dryrun-0ms', '0ms', 'reference', 1_000_000, { latencyMs: 0, concurrency: 8, dryRun: true }, 'rest2kafka run --dry-run: fetch, select, validate, key, encode; no Kafka'),
   produceKafkajs('produce-kafkajs', 1_000_000),
+  produceKafkajs('produce-kafkajs-stock', 1_000_000, { stock: true }),
   produceKcat('produce-kcat', 1_000_000),
   pipeline('pipeline-0ms', '0ms', 'pipeline', 1_000_000, { latencyMs: 0, concurrency: 8, profile: true }, 'rest2kafka run, transactions on, page_concurrency 8'),
   pipeline('sequential-0ms', '0ms', 'pipeline', 1_000_000, { latencyMs: 0, concurrency: 1 }, 'rest2kafka run, transactions on, page_concurrency 1'),
@@ -187,15 +188,22 @@ async function pipelineHeaders(): Promise<Record<string, string>> {
   return { 'content-type': 'application/json', 'r2k-resource': 'incidents', 'r2k-run-id': '00000000-0000-4000-8000-000000000000', ...(fingerprint && { [SCHEMA_FINGERPRINT_HEADER]: fingerprint }) };
 }
 
-function produceKafkajs(id: string, records: number): Scenario {
-  return produceCeiling(id, records, 'produce-only: pre-encoded records, kafkajs idempotent, acks -1, sends of ≤ 900 KiB', async (ctx, topic, file) => ({
+/**
+ * The kafkajs produce ceiling, with the pipeline's kafkajs fast paths; `stock` runs kafkajs as
+ * shipped (R2K_KAFKAJS_FAST_PATHS=0), a reference for what the fast paths are worth, not a
+ * ceiling of the pipeline (which runs with them).
+ */
+function produceKafkajs(id: string, records: number, { stock = false } = {}): Scenario {
+  const what = stock ? 'reference: the same with stock kafkajs (R2K_KAFKAJS_FAST_PATHS=0)' : 'produce-only: pre-encoded records, kafkajs idempotent, acks -1, sends of ≤ 900 KiB';
+  return produceCeiling(id, records, what, stock ? 'reference' : 'ceiling', async (ctx, topic, file) => ({
     command: process.execPath,
     args: [path.join(__dirname, 'produce-ceiling.js'), '--brokers', ctx.brokers.join(','), '--topic', topic, '--file', file, '--headers', JSON.stringify(await pipelineHeaders())],
+    env: stock ? { ...process.env, R2K_KAFKAJS_FAST_PATHS: '0' } : undefined,
   }));
 }
 
 function produceKcat(id: string, records: number): Scenario {
-  return produceCeiling(id, records, 'produce-only with kcat (librdkafka): the same pre-encoded records, idempotent, acks all', async (ctx, topic, file) => {
+  return produceCeiling(id, records, 'produce-only with kcat (librdkafka): the same pre-encoded records, idempotent, acks all', 'ceiling', async (ctx, topic, file) => {
     const headers = Object.entries(await pipelineHeaders()).flatMap(([k, v]) => ['-H', `${k}=${v}`]);
     return { command: 'kcat', args: ['-P', '-b', ctx.brokers.join(','), '-t', topic, '-K', '\\t', ...headers, '-X', 'enable.idempotence=true', '-X', 'acks=all', '-l', file] };
   });
@@ -206,12 +214,13 @@ function produceCeiling(
   id: string,
   records: number,
   description: string,
-  producer: (ctx: BenchContext, topic: string, file: string) => Promise<{ command: string; args: string[] }>,
+  role: 'ceiling' | 'reference',
+  producer: (ctx: BenchContext, topic: string, file: string) => Promise<{ command: string; args: string[]; env?: NodeJS.ProcessEnv }>,
 ): Scenario {
   return {
     id,
     group: 'any',
-    role: 'ceiling',
+    role,
     records,
     description,
     async run(ctx, n) {
@@ -220,14 +229,14 @@ function produceCeiling(
       const topic = `${ctx.tag}-${id}`;
       await createCompacted(ctx.admin, topic);
       try {
-        const { command, args } = await producer(ctx, topic, dataset.file);
+        const { command, args, env } = await producer(ctx, topic, dataset.file);
         const load1Before = loadAverage();
-        const measured = await measure(command, args, { reportFile: path.join(ctx.tmp, `${id}.time`), timeoutMs: TIMEOUT_MS });
+        const measured = await measure(command, args, { reportFile: path.join(ctx.tmp, `${id}.time`), timeoutMs: TIMEOUT_MS, env });
         const load1After = loadAverage();
         ensureExit(measured, id);
         const end = await endOffset(ctx.admin, topic);
         check(end === n, `${id}: ${topic} ends at offset ${end}, expected ${n}`);
-        return result(id, 'any', 'ceiling', n, measured, dataset.bytes, null, load1Before, load1After, [`verified: end offset ${end}`], {});
+        return result(id, 'any', role, n, measured, dataset.bytes, null, load1Before, load1After, [`verified: end offset ${end}`], {});
       } finally {
         await deleteTopics(ctx.admin, topic);
       }
