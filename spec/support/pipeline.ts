@@ -106,6 +106,22 @@ export function incidentsResource(extra: Record<string, unknown> = {}, limit = 1
   };
 }
 
+/**
+ * The incidents resource read incrementally on `updated_at` (the simulator filters by
+ * `updated_since` and sorts by it): each run asks only for what changed since the committed cursor.
+ */
+export function incrementalIncidentsResource(limit = 100): Record<string, unknown> {
+  return incidentsResource(
+    {
+      endpoint: {
+        params: { updated_since: '{incremental.start_value}', sort: 'updated_at' },
+        incremental: { cursor_path: 'updated_at', initial_value: '2024-01-01T00:00:00Z' },
+      },
+    },
+    limit,
+  );
+}
+
 export interface CliResult {
   code: number;
   stdout: string;

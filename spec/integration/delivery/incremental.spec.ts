@@ -5,7 +5,7 @@
  */
 import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
 import { latestByKey, readAllFromStart } from '../../support/kafka';
-import { incidentsResource, parseSummary, replay, runCli, runIdOf, writePipeline, type TestPipeline } from '../../support/pipeline';
+import { incrementalIncidentsResource, parseSummary, replay, runCli, runIdOf, writePipeline, type TestPipeline } from '../../support/pipeline';
 
 const TOTAL = 300;
 
@@ -26,12 +26,7 @@ beforeAll(async () => {
   p = await writePipeline('incremental', {
     simulator: sim,
     resources: [
-      incidentsResource({
-        endpoint: {
-          params: { updated_since: '{incremental.start_value}', sort: 'updated_at' },
-          incremental: { cursor_path: 'updated_at', initial_value: '2024-01-01T00:00:00Z' },
-        },
-      }),
+      incrementalIncidentsResource(),
       { name: 'services', endpoint: { path: '/v1/services', data_selector: 'data', paginator: { type: 'offset', limit: 100 } } },
     ],
   });

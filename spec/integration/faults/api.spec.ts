@@ -12,7 +12,7 @@ import type { SimulatorHandle, SimulatorOptions } from '../../../lib/simulator';
 import { incidentId as id } from '../../../lib/simulator/naming';
 import { assertOracle, checkOracle } from '../../support/oracle';
 import { parseSummary, runCli, type CliResult, type TestPipeline } from '../../support/pipeline';
-import { expectNoSecrets, incidentsOracle, incidentsScenarios } from './harness';
+import { expectNoSecrets, expectRerunConverges, incidentsOracle, incidentsScenarios } from './harness';
 
 const LIMIT = 100;
 const scenarios = incidentsScenarios();
@@ -35,12 +35,7 @@ it('a 5xx burst longer than the retry budget: exit 3, state at the last committe
   expect(done).toBeLessThanOrEqual(3); // never past the failing page
   expect(atFailure.records.get(p.topic('incidents'))!.map((r) => r.key)).toEqual(Array.from({ length: done * LIMIT }, (_, i) => id(i)));
 
-  const rerun = await runCli(['run', '--config', p.file]);
-  expect(rerun.code).toBe(0);
-  expect(parseSummary(rerun.stderr).get('incidents')).toMatchObject({ resumed: done > 0, records: TOTAL - done * LIMIT });
-  const result = await assertOracle(oracleOf(sim, p), { noDuplicates: true });
-  expect(result.records.get(p.topic('incidents'))).toHaveLength(TOTAL);
-  await expectNoSecrets(p, failed, rerun);
+  await expectRerunConverges(sim, p, { done, total: TOTAL, limit: LIMIT, failed });
 });
 
 it('records inserted, updated and deleted while pages are read: a final full refresh converges, deletes end in tombstones', async () => {

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
 import { readAllFromStart, testBrokers } from '../../support/kafka';
 import { assertOracle, checkOracle } from '../../support/oracle';
-import { incidentsResource, parseSummary, runCli, writePipeline, type TestPipeline } from '../../support/pipeline';
+import { incrementalIncidentsResource, parseSummary, runCli, writePipeline, type TestPipeline } from '../../support/pipeline';
 import { deadLetterSecretHits, SENTINEL, secretHits, spawnRun } from './harness';
 
 const TOTAL = 800;
@@ -33,15 +33,7 @@ async function incrementalPipeline(label: string): Promise<TestPipeline> {
   const p = await writePipeline(label, {
     simulator: { url: sim.url, apiKey: SENTINEL },
     resources: [
-      incidentsResource(
-        {
-          endpoint: {
-            params: { updated_since: '{incremental.start_value}', sort: 'updated_at' },
-            incremental: { cursor_path: 'updated_at', initial_value: '2024-01-01T00:00:00Z' },
-          },
-        },
-        LIMIT,
-      ),
+      incrementalIncidentsResource(LIMIT),
     ],
     client: { page_concurrency: 1 },
   });

@@ -9,8 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../../lib/simulator';
 import { readAllFromStart } from '../../support/kafka';
-import type { OracleInput } from '../../support/oracle';
-import { incidentsResource, REPO_ROOT, writePipeline, type CliResult, type TestPipeline } from '../../support/pipeline';
+import { assertOracle, type OracleInput } from '../../support/oracle';
+import { incidentsResource, parseSummary, REPO_ROOT, runCli, writePipeline, type CliResult, type TestPipeline } from '../../support/pipeline';
 
 /** The built CLI that `spawnRun` starts. */
 export const CLI = path.join(REPO_ROOT, 'dist', 'lib', 'cli.js');
@@ -98,4 +98,19 @@ export function incidentsScenarios(): {
       for (const cleanup of cleanups.reverse()) await cleanup();
     },
   };
+}
+
+/**
+ * After a run that failed with `done` pages committed (`failed`): the fault cleared, a rerun
+ * resumes after them (when there were any), publishes the rest, and the oracle passes with every
+ * record exactly once; no output or dead letter holds the sentinel.
+ */
+export async function expectRerunConverges(sim: SimulatorHandle, p: TestPipeline, run: { done: number; total: number; limit: number; failed: CliResult }): Promise<void> {
+  await sim.control.setFaults({});
+  const rerun = await runCli(['run', '--config', p.file]);
+  expect(rerun.code).toBe(0);
+  expect(parseSummary(rerun.stderr).get('incidents')).toMatchObject({ resumed: run.done > 0, records: run.total - run.done * run.limit });
+  const result = await assertOracle(incidentsOracle(sim, p), { noDuplicates: true });
+  expect(result.records.get(p.topic('incidents'))).toHaveLength(run.total);
+  await expectNoSecrets(p, run.failed, rerun);
 }

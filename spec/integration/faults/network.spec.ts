@@ -23,7 +23,7 @@ import { freePorts } from '../../../scripts/kafka/ports';
 import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
 import { createTestKafka } from '../../support/kafka';
 import { assertOracle, checkOracle } from '../../support/oracle';
-import { incidentsResource, runCli, writePipeline, type TestPipeline } from '../../support/pipeline';
+import { incrementalIncidentsResource, runCli, writePipeline, type TestPipeline } from '../../support/pipeline';
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy';
 import { committedAtLeast, SENTINEL, secretHits, spawnRun, type Child } from './harness';
 
@@ -87,15 +87,7 @@ async function incrementalPipeline(label: string): Promise<TestPipeline> {
   const p = await writePipeline(label, {
     simulator: { url: sim.url, apiKey: SENTINEL },
     resources: [
-      incidentsResource(
-        {
-          endpoint: {
-            params: { updated_since: '{incremental.start_value}', sort: 'updated_at' },
-            incremental: { cursor_path: 'updated_at', initial_value: '2024-01-01T00:00:00Z' },
-          },
-        },
-        LIMIT,
-      ),
+      incrementalIncidentsResource(LIMIT),
     ],
     client: { page_concurrency: 1 },
     kafka: { brokers: [proxy.address], client_id: 'rest2kafka-it', request_timeout_ms: REQUEST_TIMEOUT_MS, connection_timeout_ms: REQUEST_TIMEOUT_MS },

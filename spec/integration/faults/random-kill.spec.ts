@@ -11,7 +11,7 @@
 import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
 import { testBrokers } from '../../support/kafka';
 import { checkOracle, oracleViolations } from '../../support/oracle';
-import { incidentsResource, runCli, writePipeline, type TestPipeline } from '../../support/pipeline';
+import { incrementalIncidentsResource, runCli, writePipeline, type TestPipeline } from '../../support/pipeline';
 import { deadLetterSecretHits, SENTINEL, secretHits, spawnRun } from './harness';
 
 const ITERATIONS = Number(process.env.R2K_FAULT_ITERATIONS ?? 3);
@@ -68,7 +68,7 @@ describe.each([
     const p = await writePipeline(`random-kill-${transactional ? 'txn' : 'idem'}`, {
       simulator: { url: sim.url, apiKey: SENTINEL },
       resources: [
-        incidentsResource({ endpoint: { params: { updated_since: '{incremental.start_value}', sort: 'updated_at' }, incremental: { cursor_path: 'updated_at', initial_value: '2024-01-01T00:00:00Z' } } }, LIMIT),
+        incrementalIncidentsResource(LIMIT),
       ],
       client: { page_concurrency: 1 },
       // A short transaction timeout bounds how long a killed run's open transaction can hold the next one up.

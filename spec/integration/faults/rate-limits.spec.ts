@@ -11,7 +11,7 @@ import type { SimulatorOptions } from '../../../lib/simulator';
 import { incidentId as id } from '../../../lib/simulator/naming';
 import { assertOracle, checkOracle } from '../../support/oracle';
 import { parseSummary, runCli } from '../../support/pipeline';
-import { expectNoSecrets, incidentsOracle, incidentsScenarios } from './harness';
+import { expectNoSecrets, expectRerunConverges, incidentsOracle, incidentsScenarios } from './harness';
 
 const LIMIT = 100;
 const scenarios = incidentsScenarios();
@@ -96,11 +96,5 @@ it('a storm longer than the retry budget: exit 3 naming 429 and the attempts, st
   expect(keys).toEqual(Array.from({ length: keys.length }, (_, i) => id(i)));
 
   // The storm is over: the rerun resumes and converges.
-  await sim.control.setFaults({});
-  const rerun = await runCli(['run', '--config', p.file]);
-  expect(rerun.code).toBe(0);
-  expect(parseSummary(rerun.stderr).get('incidents')).toMatchObject({ resumed: done > 0, records: TOTAL - done * LIMIT });
-  const result = await assertOracle(oracleOf(sim, p), { noDuplicates: true });
-  expect(result.records.get(p.topic('incidents'))).toHaveLength(TOTAL);
-  await expectNoSecrets(p, failed, rerun);
+  await expectRerunConverges(sim, p, { done, total: TOTAL, limit: LIMIT, failed });
 });
