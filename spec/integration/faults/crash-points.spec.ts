@@ -32,9 +32,7 @@ afterAll(async () => {
 async function incrementalPipeline(label: string): Promise<TestPipeline> {
   const p = await writePipeline(label, {
     simulator: { url: sim.url, apiKey: SENTINEL },
-    resources: [
-      incrementalIncidentsResource(LIMIT),
-    ],
+    resources: [incrementalIncidentsResource(LIMIT)],
     client: { page_concurrency: 1 },
   });
   pipelines.push(p);

@@ -86,9 +86,7 @@ afterAll(async () => {
 async function incrementalPipeline(label: string): Promise<TestPipeline> {
   const p = await writePipeline(label, {
     simulator: { url: sim.url, apiKey: SENTINEL },
-    resources: [
-      incrementalIncidentsResource(LIMIT),
-    ],
+    resources: [incrementalIncidentsResource(LIMIT)],
     client: { page_concurrency: 1 },
     kafka: { brokers: [proxy.address], client_id: 'rest2kafka-it', request_timeout_ms: REQUEST_TIMEOUT_MS, connection_timeout_ms: REQUEST_TIMEOUT_MS },
   });
