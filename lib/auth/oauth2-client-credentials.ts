@@ -71,6 +71,9 @@ export function createOAuth2ClientCredentialsAuth(config: OAuth2ClientCredential
     type: 'oauth2_client_credentials',
     apply: async (request, signal) => withHeader(request, 'Authorization', `Bearer ${await abortable(currentToken(), signal)}`),
     describe: () => `oauth2_client_credentials bearer token from ${tokenUrl}`,
+    renew: () => {
+      token = null;
+    },
   };
 }
 

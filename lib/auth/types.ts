@@ -12,6 +12,12 @@ export interface Auth {
   apply(request: PageRequest, signal?: AbortSignal): Promise<PageRequest>;
   /** Where the credentials go, for error messages, e.g. `api_key in query parameter api_key`. Never a secret. */
   describe(): string;
+  /**
+   * For auth that holds a fetched token: forget it, so the next `apply` fetches a new one. Called
+   * when the API answers 401 to a request this auth signed (a token revoked early, or expired in
+   * flight); the request is then sent once more.
+   */
+  renew?(): void;
 }
 
 export interface AuthDeps {

@@ -48,7 +48,7 @@ export function createPageFetcher(options: PageFetcherOptions): FetchPage {
   let detected: ((body: unknown) => unknown[]) | null = null;
   const auth = options.auth ? describeAuth(options.auth) : null;
 
-  const fetchOnce = async (request: PageRequest, index: number): Promise<PageResponse | null> => {
+  const send = async (request: PageRequest): Promise<HttpResponse> => {
     const authed = options.auth ? await options.auth.apply(request, options.signal) : request;
     await options.pacer?.acquire(options.signal);
     let response: HttpResponse;
@@ -60,6 +60,17 @@ export function createPageFetcher(options: PageFetcherOptions): FetchPage {
     }
     options.pacer?.observe(response.status, response.headers);
     options.onResponse?.(response.status);
+    return response;
+  };
+
+  const fetchOnce = async (request: PageRequest, index: number): Promise<PageResponse | null> => {
+    let response = await send(request);
+    if (response.status === 401 && options.auth?.renew) {
+      // A token the API no longer accepts: one more try on a fresh one before calling the
+      // credentials wrong (a second 401 is then reported as such).
+      options.auth.renew();
+      response = await send(request);
+    }
     const acted = applyResponseActions(options.responseActions, response);
     if (acted === 'ignore') return null;
     response = acted;
