@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import type { SimulatorControl } from '../../lib/simulator/control';
 import type { ResourceName, SimRecord } from '../../lib/simulator/types';
-import { latestByKey, readAllFromStart, type ReadRecord } from './kafka';
+import { createTestKafka, latestByKey, readAllFromStart, type ReadRecord } from './kafka';
 
 export interface OracleResource {
   resource: ResourceName;
@@ -67,6 +67,8 @@ export interface StateDoc {
  * kill may still be electing its leader, so leadership errors are retried (bounded).
  */
 export async function readOrEmpty(topic: string, options: { brokers?: string[] } = {}): Promise<ReadRecord[]> {
+  // Asked first: reading a topic that does not exist costs kafkajs's whole retry budget per attempt.
+  if (!(await topicExists(topic, options.brokers))) return [];
   for (let attempt = 1; ; attempt++) {
     try {
       return await readAllFromStart(topic, options);
@@ -78,6 +80,16 @@ export async function readOrEmpty(topic: string, options: { brokers?: string[] }
       if (attempt >= 20) throw error;
       await sleep(250);
     }
+  }
+}
+
+async function topicExists(topic: string, brokers?: string[]): Promise<boolean> {
+  const admin = createTestKafka('rest2kafka-oracle', brokers).admin();
+  await admin.connect();
+  try {
+    return (await admin.listTopics()).includes(topic);
+  } finally {
+    await admin.disconnect();
   }
 }
 
