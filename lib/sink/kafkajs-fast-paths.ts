@@ -81,16 +81,19 @@ export function encodeRecordFast(args: RecordArgs, EncoderClass: new (initialSiz
   if (keyLength === undefined || valueLength === undefined) return null;
 
   const headerNames = Object.keys(headers);
+  // Each header's name and value, and their byte lengths (measured once: sized, then written).
   const headerParts: (string | Buffer)[] = [];
+  const partLengths: number[] = [];
   for (const name of headerNames) {
     const values = headers[name];
     for (const one of Array.isArray(values) ? values : [values]) {
       if (typeof one !== 'string' && !Buffer.isBuffer(one)) return null;
       headerParts.push(name, one);
+      partLengths.push(byteLengthOf(name), byteLengthOf(one));
     }
   }
   let headersSize = zigZagSize(headerParts.length / 2);
-  for (const part of headerParts) headersSize += sizedBytes(byteLengthOf(part));
+  for (const length of partLengths) headersSize += sizedBytes(length);
 
   const bodySize = 1 + zigZagSize(timestampDelta) + zigZagSize(offsetDelta) + sizedBytes(keyLength) + sizedBytes(valueLength) + headersSize;
   const total = zigZagSize(bodySize) + bodySize;
@@ -102,7 +105,7 @@ export function encodeRecordFast(args: RecordArgs, EncoderClass: new (initialSiz
   at = writeBytes(buf, at, key, keyLength);
   at = writeBytes(buf, at, value, valueLength);
   at = writeZigZag(buf, at, headerParts.length / 2);
-  for (const part of headerParts) at = writeBytes(buf, at, part, byteLengthOf(part));
+  for (let i = 0; i < headerParts.length; i++) at = writeBytes(buf, at, headerParts[i], partLengths[i]);
   // A size mismatch would send a corrupt batch (and expose stale pool memory): never let it out.
   if (at !== total) throw new Error(`kafkajs fast path: record encoded to ${at} bytes, expected ${total}`);
 
