@@ -17,7 +17,7 @@ import { loadAverage } from './processes';
 import { analyse, formatAnalysis, formatTable } from './report';
 import { SCENARIOS, scaled, type ScenarioResult } from './scenarios';
 
-const USAGE = `Usage: npm run bench -- [--only ID,ID...] [--scale X] [--profile [DIR]] [--list]
+const USAGE = `Usage: npm run bench -- [--only ID,ID...] [--scale X] [--profile [--profile-dir DIR]] [--list]
 Scenarios: ${SCENARIOS.map((s) => s.id).join(', ')}`;
 
 async function main(): Promise<number> {

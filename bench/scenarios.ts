@@ -62,6 +62,7 @@ export const SCENARIOS: readonly Scenario[] = [
   produceKafkajs('produce-kafkajs-stock', 1_000_000, { stock: true }),
   produceKcat('produce-kcat', 1_000_000),
   pipeline('pipeline-0ms', '0ms', 'pipeline', 1_000_000, { latencyMs: 0, concurrency: 8, profile: true }, 'rest2kafka run, transactions on, page_concurrency 8'),
+  pipeline('pipeline-0ms-one-thread', '0ms', 'reference', 1_000_000, { latencyMs: 0, concurrency: 8, env: { R2K_PUBLISHER_THREAD: '0' } }, 'the same with kafkajs on the main thread (R2K_PUBLISHER_THREAD=0): what the publisher thread is worth'),
   pipeline('sequential-0ms', '0ms', 'pipeline', 1_000_000, { latencyMs: 0, concurrency: 1 }, 'rest2kafka run, transactions on, page_concurrency 1'),
   fetchCeiling('fetch-50ms', '50ms', 100_000, 50),
   pipeline('dryrun-50ms', '50ms', 'reference', 100_000, { latencyMs: 50, concurrency: 8, dryRun: true }, 'rest2kafka run --dry-run at 50 ms per request'),
@@ -77,6 +78,8 @@ interface PipelineSettings {
   rateLimitPerMinute?: number;
   /** Profiled with --cpu-prof when the bench runs with --profile. */
   profile?: boolean;
+  /** Extra environment for the run. */
+  env?: Record<string, string>;
 }
 
 function pipeline(id: string, group: Group, role: ScenarioResult['role'], records: number, settings: PipelineSettings, description: string): Scenario {
@@ -93,7 +96,7 @@ function pipeline(id: string, group: Group, role: ScenarioResult['role'], record
       await writeFile(configFile, JSON.stringify(pipelineConfig(name, server.url, ctx.brokers, settings.concurrency), null, 2));
       const node = ctx.profileDir && settings.profile ? ['--cpu-prof', '--cpu-prof-dir', ctx.profileDir] : [];
       const args = [...node, CLI, 'run', '--config', configFile, '--log-format', 'json', ...(settings.dryRun ? ['--dry-run'] : [])];
-      const env = { ...process.env, API_KEY: server.apiKey, KAFKA_BROKERS: ctx.brokers.join(',') };
+      const env = { ...process.env, ...settings.env, API_KEY: server.apiKey, KAFKA_BROKERS: ctx.brokers.join(',') };
       const before = await server.stats();
       const simCpu = server.cpuSeconds();
       const load1Before = loadAverage();

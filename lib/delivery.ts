@@ -22,7 +22,9 @@ import type { Metrics } from './observability/metrics';
 import { extract, type PipelineEvent, type ResourcePlan } from './pipeline';
 import { createKafka, kafkaFailure } from './sink/kafka';
 import { preparePage, type PreparedPage, type ResourceSink } from './sink/prepare';
-import { createPublisher, waitUntilReadable, type OutgoingMessage, type Publisher } from './sink/publish';
+import { packedBytes, packedCount, packMessages, type OutgoingMessage, type PackedMessages } from './sink/message-pack';
+import { waitUntilReadable, type Publisher } from './sink/publish';
+import { openPublisher } from './sink/publisher-thread';
 import { buildSinks, loadSchemaDir, topicSpecs } from './sink/resource-sinks';
 import { keysMissingFromSnapshot } from './sink/snapshot-diff';
 import { ensureTopics } from './sink/topics';
@@ -70,6 +72,16 @@ export interface RunResult {
 /** Records per transaction before a batch is cut (several pages share one commit). */
 const BATCH_RECORDS = 5000;
 
+/**
+ * Encoded bytes of prepared pages that may wait for their commit without holding a slot. A
+ * prepared page is compact (its encoded records; the parsed ones are gone), so the next
+ * batches are prepared while one commits on the publisher thread — the two halves of a
+ * CPU-bound run overlap instead of taking turns — and memory stays bounded by this budget plus
+ * the slots. Measured at latency 0 (bench/, 300,000 records): 18 slots released on commit
+ * 23–26k records/s; released here, ~30k.
+ */
+const PREPARED_AHEAD_BYTES = 4 * 1024 * 1024;
+
 /** @example const result = await runPipeline({ loaded, only: [], fullRefresh: false, dryRun: false, logger, signal }) */
 export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const { pipeline } = options.loaded;
@@ -89,13 +101,18 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     await guard('connecting to Kafka', admin.connect());
     const { created } = await guard('creating topics', ensureTopics(admin, topicSpecs(pipeline, wanted, sinks)));
     // Fence before reading state: a zombie's open transaction would hold the state topic's end back.
-    publisher = await createPublisher(kafka, {
-      kafka: pipeline.kafka,
-      transactional: pipeline.delivery.transactions ?? true,
-      transactionalId: pipeline.delivery.transactional_id ?? `rest2kafka-${pipeline.pipeline_name}`,
-      transactionTimeoutMs: pipeline.delivery.transaction_timeout_ms ?? 60000,
-      compression: pipeline.delivery.compression ?? 'none',
-    });
+    publisher = await openPublisher(
+      kafka,
+      pipeline.kafka,
+      {
+        kafka: pipeline.kafka,
+        transactional: pipeline.delivery.transactions ?? true,
+        transactionalId: pipeline.delivery.transactional_id ?? `rest2kafka-${pipeline.pipeline_name}`,
+        transactionTimeoutMs: pipeline.delivery.transaction_timeout_ms ?? 60000,
+        compression: pipeline.delivery.compression ?? 'none',
+      },
+      log,
+    );
     const stateTopic = pipeline.delivery.state_topic!;
     const states = await guard(`reading state topic ${stateTopic}`, loadStates(kafka, stateTopic, pipeline.pipeline_name));
     const snapshot = async (topic: string) => Object.fromEntries((await guard(`reading the end offsets of ${topic}`, admin.fetchTopicOffsets(topic))).map((p) => [String(p.partition), p.high]));
@@ -150,7 +167,18 @@ interface Tracker {
 }
 
 /** A page item carries the state *as of that page*: a batch never commits state for pages it does not hold. */
-type Item = { kind: 'page'; tracker: Tracker; prepared: PreparedPage; state: ResourceState } | { kind: 'done'; tracker: Tracker };
+type Item =
+  | {
+      kind: 'page';
+      tracker: Tracker;
+      counts: PageCounts;
+      /** The page's data and dead letters, packed: its message objects are gone. */
+      packed: PackedMessages;
+      state: ResourceState;
+      /** Bytes counted in the prepared-ahead budget (its slot was released), or null: it holds its slot until committed. */
+      ahead: number | null;
+    }
+  | { kind: 'done'; tracker: Tracker };
 
 async function deliver(run: RunContext): Promise<RunResult> {
   const { options, runId, io, log } = run;
@@ -161,6 +189,7 @@ async function deliver(run: RunContext): Promise<RunResult> {
   const onInvalid = pipeline.delivery.on_invalid ?? 'dead_letter';
   const pageConcurrency = client.page_concurrency ?? 4;
   const slots = createSlots(pageConcurrency * (client.resource_concurrency ?? 2) + 2);
+  let preparedAhead = 0;
   const http = createHttpClient({ timeoutMs: client.timeout_ms ?? 60000 });
   const queue: Item[] = [];
   let wake: (() => void) | null = null;
@@ -199,7 +228,14 @@ async function deliver(run: RunContext): Promise<RunResult> {
         incremental: page.incremental,
         deadLetteredKeys: prepared.deadLetteredKeys,
       });
-      queue.push({ kind: 'page', tracker, prepared, state: tracker.state });
+      const packed = packMessages(prepared.data.concat(prepared.deadLetters));
+      const bytes = packedBytes(packed);
+      const ahead = preparedAhead + bytes <= PREPARED_AHEAD_BYTES ? bytes : null;
+      if (ahead !== null) {
+        preparedAhead += ahead;
+        slots.release();
+      }
+      queue.push({ kind: 'page', tracker, counts: countsOf(prepared), packed, state: tracker.state, ahead });
       crashPoint('after-fetch'); // test hook (R2K_CRASH_AT): a page prepared, its batch not committed
     }
     signalWake();
@@ -264,14 +300,16 @@ async function deliver(run: RunContext): Promise<RunResult> {
       crashPoint('after-commit'); // test hook (R2K_CRASH_AT): a batch committed, the next not begun
       for (const item of batch) {
         if (item.kind !== 'page') continue;
-        slots.release();
+        if (item.ahead === null) slots.release();
+        else preparedAhead -= item.ahead;
         const s = item.tracker.summary;
         s.pages += 1;
-        s.records += item.prepared.records;
-        s.tombstones += item.prepared.tombstones;
-        s.deadLettered += item.prepared.deadLettered;
-        s.trimmed += item.prepared.trimmed;
-        options.metrics?.published(s.resource, { records: item.prepared.records, tombstones: item.prepared.tombstones, deadLettered: item.prepared.deadLettered, bytes: item.prepared.bytes });
+        const { counts } = item;
+        s.records += counts.records;
+        s.tombstones += counts.tombstones;
+        s.deadLettered += counts.deadLettered;
+        s.trimmed += counts.trimmed;
+        options.metrics?.published(s.resource, { records: counts.records, tombstones: counts.tombstones, deadLettered: counts.deadLettered, bytes: counts.bytes });
         s.durationMs = Date.now() - s.startedAt;
       }
       options.onProgress?.([...trackers.values()].map((t) => t.summary));
@@ -361,7 +399,7 @@ function takeBatch(queue: Item[]): Item[] {
   let records = 0;
   while (queue.length > 0 && queue[0].kind === 'page' && (batch.length === 0 || records < BATCH_RECORDS)) {
     const item = queue.shift() as Extract<Item, { kind: 'page' }>;
-    records += item.prepared.data.length + item.prepared.deadLetters.length;
+    records += packedCount(item.packed);
     batch.push(item);
   }
   return batch;
@@ -369,14 +407,10 @@ function takeBatch(queue: Item[]): Item[] {
 
 async function commitPages(batch: Extract<Item, { kind: 'page' }>[], io: KafkaIO | null): Promise<void> {
   if (!io) return;
-  const data: OutgoingMessage[] = [];
   const latest = new Map<string, ResourceState>();
-  for (const item of batch) {
-    for (const m of item.prepared.data) data.push(m);
-    for (const m of item.prepared.deadLetters) data.push(m);
-    if (item.tracker.persist) latest.set(item.tracker.resource.name, item.state);
-  }
-  await io.publisher.publish(data, [...latest.values()].map((s) => stateMessage(io.stateTopic, s)));
+  for (const item of batch) if (item.tracker.persist) latest.set(item.tracker.resource.name, item.state);
+  const state = packMessages([...latest.values()].map((s) => stateMessage(io.stateTopic, s)));
+  await io.publisher.publish(batch.map((item) => item.packed), [state]);
 }
 
 async function completeResource(tracker: Tracker, io: KafkaIO | null, runId: string, log: Logger): Promise<void> {
@@ -394,7 +428,7 @@ async function completeResource(tracker: Tracker, io: KafkaIO | null, runId: str
     if (tombstones.length) log.info('full refresh: tombstoning keys the snapshot did not contain', { resource: tracker.resource.name, keys: tombstones.length });
   }
   tracker.state = complete(tracker.state, new Date());
-  await io.publisher.publish(tombstones, tracker.persist ? [stateMessage(io.stateTopic, tracker.state)] : []);
+  await io.publisher.publish([packMessages(tombstones)], [packMessages(tracker.persist ? [stateMessage(io.stateTopic, tracker.state)] : [])]);
   log.info('resource complete', { resource: tracker.resource.name, pages: tracker.summary.pages, records: tracker.summary.records, tombstones: tracker.summary.tombstones, dead_lettered: tracker.summary.deadLettered });
 }
 
@@ -409,6 +443,12 @@ function wantedResources(resources: readonly ResolvedResource[], only: readonly 
 /** Changes to what a resource requests make an interrupted run's resume point meaningless. */
 function configFingerprint(baseUrl: string, resource: ResolvedResource): string {
   return createHash('sha256').update(JSON.stringify({ baseUrl, endpoint: resource.endpoint, steps: resource.processingSteps.length })).digest('hex').slice(0, 16);
+}
+
+type PageCounts = Pick<PreparedPage, 'records' | 'tombstones' | 'deadLettered' | 'trimmed' | 'bytes'>;
+
+function countsOf({ records, tombstones, deadLettered, trimmed, bytes }: PreparedPage): PageCounts {
+  return { records, tombstones, deadLettered, trimmed, bytes };
 }
 
 function firstReason(page: PreparedPage): string {

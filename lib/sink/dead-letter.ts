@@ -4,7 +4,7 @@
  * tooling filter by resource, run and reason without parsing it. Everything is redacted.
  */
 import { redact, redactValue } from '../http/redact';
-import type { OutgoingMessage } from './publish';
+import type { OutgoingMessage } from './message-pack';
 
 export interface DeadLetter {
   resource: string;

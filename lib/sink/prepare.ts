@@ -9,7 +9,7 @@ import type { CompiledSchema } from '../validation/schemas';
 import { validatePage } from '../validation/validate';
 import { deadLetterMessage, type DeadLetter } from './dead-letter';
 import type { ValueEncoder } from './encode';
-import type { OutgoingMessage } from './publish';
+import type { OutgoingMessage } from './message-pack';
 
 export interface ResourceSink {
   resource: string;

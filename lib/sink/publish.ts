@@ -13,20 +13,11 @@
  * failure marks the publisher broken; the run ends and the next run resumes from the state
  * topic (which settles the unknown outcome of the failed commit).
  */
-import { Admin, CompressionTypes, ICustomPartitioner, Kafka, Message, Partitioners, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
+import { Admin, CompressionTypes, ICustomPartitioner, Kafka, Partitioners, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
 import { KafkaError } from '../errors';
 import { crashPoint, crashPointSoon } from '../observability/crash-points';
 import { kafkaFailure, type KafkaTarget } from './kafka';
-
-export interface OutgoingMessage {
-  topic: string;
-  key: string | null;
-  /** `null` publishes a tombstone. */
-  value: Buffer | null;
-  headers?: Record<string, string>;
-  /** Milliseconds since the epoch, as a string (kafkajs's form). */
-  timestamp?: string;
-}
+import { toSends, type PackedMessages } from './message-pack';
 
 export interface PublisherOptions {
   /** The brokers and settings a failure's message names. */
@@ -35,16 +26,14 @@ export interface PublisherOptions {
   transactionalId: string;
   transactionTimeoutMs: number;
   compression: 'none' | 'gzip';
-  /**
-   * kafkajs sends one record batch per partition per request and never splits it, so a send
-   * is cut into chunks below the broker's default 1 MiB max.message.bytes.
-   */
-  maxChunkBytes?: number;
 }
 
 export interface Publisher {
-  /** Publishes `data`, then `state`; resolves once both are durable (committed or acknowledged). */
-  publish(data: readonly OutgoingMessage[], state: readonly OutgoingMessage[]): Promise<void>;
+  /**
+   * Publishes `data`, then `state`; resolves once both are durable (committed or acknowledged).
+   * The packs are consumed: a publisher on another thread takes their buffers.
+   */
+  publish(data: readonly PackedMessages[], state: readonly PackedMessages[]): Promise<void>;
   /**
    * Per partition of `topic`, the base offset of the last record batch this publisher wrote.
    * A committed transaction becomes readable only once its markers are written, which happens
@@ -55,7 +44,6 @@ export interface Publisher {
   close(): Promise<void>;
 }
 
-const RECORD_OVERHEAD = 80;
 
 /**
  * kafkajs's DefaultPartitioner (murmur2 of the key, as the Java client), except that a topic
@@ -70,7 +58,7 @@ const singlePartitionShortcut: ICustomPartitioner = () => {
 };
 
 /** @example const publisher = await createPublisher(kafka, { transactional: true, transactionalId: 'rest2kafka-demo', ... }) */
-export async function createPublisher(kafka: Kafka, options: PublisherOptions): Promise<Publisher> {
+export async function createPublisher(kafka: Kafka, options: PublisherOptions): Promise<KafkaPublisher> {
   const producer = kafka.producer(
     options.transactional
       ? {
@@ -98,40 +86,41 @@ export async function createPublisher(kafka: Kafka, options: PublisherOptions): 
   return new KafkaPublisher(producer, options);
 }
 
-class KafkaPublisher implements Publisher {
+export class KafkaPublisher implements Publisher {
   private broken: unknown = null;
   private readonly lastBatch = new Map<string, Map<number, bigint>>();
   private readonly compression: CompressionTypes;
-  private readonly maxChunkBytes: number;
 
   constructor(
     private readonly producer: Producer,
     private readonly options: PublisherOptions,
   ) {
     this.compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
-    this.maxChunkBytes = options.maxChunkBytes ?? 900 * 1024;
   }
 
-  async publish(data: readonly OutgoingMessage[], state: readonly OutgoingMessage[]): Promise<void> {
+  async publish(data: readonly PackedMessages[], state: readonly PackedMessages[]): Promise<void> {
+    // Transactional: data and state in one transaction. Otherwise the data is acknowledged
+    // before the state that covers it is sent.
+    await this.publishSends(this.options.transactional ? [toSends([...data, ...state])] : [toSends(data), toSends(state)]);
+  }
+
+  private async publishSends(groups: readonly TopicMessages[][][]): Promise<void> {
     if (this.broken) throw kafkaFailure(this.broken, 'publishing (the producer failed earlier)', this.options.kafka);
     try {
-      if (this.options.transactional) await this.publishInTransaction(data, state);
-      else {
-        await this.sendChunks((batch) => this.producer.sendBatch(batch), data);
-        await this.sendChunks((batch) => this.producer.sendBatch(batch), state);
-      }
+      if (this.options.transactional) await this.publishInTransaction(groups.flat());
+      else for (const sends of groups) await this.send((batch) => this.producer.sendBatch(batch), sends);
     } catch (error) {
       this.broken = error;
       // Name the topics: "does not host this topic-partition" alone does not say which one.
-      const topics = [...new Set([...data, ...state].map((m) => m.topic))].join(', ');
+      const topics = [...new Set(groups.flat(2).map((t) => t.topic))].join(', ');
       throw kafkaFailure(error, `publishing to Kafka (topics ${topics})`, this.options.kafka);
     }
   }
 
-  private async publishInTransaction(data: readonly OutgoingMessage[], state: readonly OutgoingMessage[]): Promise<void> {
+  private async publishInTransaction(sends: readonly TopicMessages[][]): Promise<void> {
     const transaction = await this.producer.transaction();
     try {
-      await this.sendChunks((batch) => transaction.sendBatch(batch), [...data, ...state]);
+      await this.send((batch) => transaction.sendBatch(batch), sends);
     } catch (error) {
       await transaction.abort().catch(() => undefined);
       throw error;
@@ -142,18 +131,23 @@ class KafkaPublisher implements Publisher {
     await committing;
   }
 
-  private async sendChunks(
+  private async send(
     send: (batch: { topicMessages: TopicMessages[]; acks: number; compression: CompressionTypes }) => Promise<unknown>,
-    messages: readonly OutgoingMessage[],
+    sends: readonly TopicMessages[][],
   ): Promise<void> {
-    for (const chunk of chunkBySize(messages, this.maxChunkBytes)) {
-      const metadata = (await send({ topicMessages: chunk, acks: -1, compression: this.compression })) as RecordMetadata[] | undefined;
+    for (const topicMessages of sends) {
+      const metadata = (await send({ topicMessages, acks: -1, compression: this.compression })) as RecordMetadata[] | undefined;
       for (const m of metadata ?? []) {
         let partitions = this.lastBatch.get(m.topicName);
         if (!partitions) this.lastBatch.set(m.topicName, (partitions = new Map()));
         if (m.baseOffset !== undefined) partitions.set(m.partition, BigInt(m.baseOffset));
       }
     }
+  }
+
+  /** Every topic's {@link written} offsets. */
+  allWritten(): ReadonlyMap<string, ReadonlyMap<number, bigint>> {
+    return this.lastBatch;
   }
 
   written(topic: string): ReadonlyMap<number, bigint> {
@@ -181,38 +175,4 @@ export async function waitUntilReadable(admin: Admin, topic: string, written: Re
     }
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
-}
-
-/** Splits messages into sends of at most `maxBytes` (estimated), keeping their order. */
-export function chunkBySize(messages: readonly OutgoingMessage[], maxBytes: number): TopicMessages[][] {
-  const chunks: TopicMessages[][] = [];
-  let current = new Map<string, Message[]>();
-  let size = 0;
-  const flush = () => {
-    if (current.size > 0) chunks.push([...current].map(([topic, msgs]) => ({ topic, messages: msgs })));
-    current = new Map();
-    size = 0;
-  };
-  for (const m of messages) {
-    const bytes = messageBytes(m);
-    if (bytes > maxBytes) {
-      throw new KafkaError(
-        `a record for topic ${m.topic} (key ${m.key ?? 'null'}) is ${bytes} bytes, more than the ${maxBytes}-byte send limit (the broker's default max.message.bytes is 1 MiB): raise max.message.bytes on the topic and the broker, or drop large fields with a processing step`,
-        { code: 'RECORD_TOO_LARGE', retriable: false, context: { topic: m.topic } },
-      );
-    }
-    if (size + bytes > maxBytes) flush();
-    let list = current.get(m.topic);
-    if (!list) current.set(m.topic, (list = []));
-    list.push({ key: m.key, value: m.value, headers: m.headers, timestamp: m.timestamp });
-    size += bytes;
-  }
-  flush();
-  return chunks;
-}
-
-function messageBytes(m: OutgoingMessage): number {
-  let bytes = RECORD_OVERHEAD + (m.key ? Buffer.byteLength(m.key) : 0) + (m.value ? m.value.length : 0);
-  if (m.headers) for (const [k, v] of Object.entries(m.headers)) bytes += k.length + Buffer.byteLength(v) + 8;
-  return bytes;
 }

@@ -7,7 +7,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import { KafkaError } from '../errors';
-import type { OutgoingMessage } from '../sink/publish';
+import type { OutgoingMessage } from '../sink/message-pack';
 import { readTopic } from '../sink/read-topic';
 import { emptyState, STATE_VERSION, type ResourceState } from './checkpoint';
 
