@@ -22,7 +22,7 @@ import type { Metrics } from './observability/metrics';
 import { extract, type PipelineEvent, type ResourcePlan } from './pipeline';
 import { createKafka, kafkaFailure } from './sink/kafka';
 import { preparePage, type PreparedPage, type ResourceSink } from './sink/prepare';
-import { packedBytes, packedCount, packMessages, type OutgoingMessage, type PackedMessages } from './sink/message-pack';
+import { packedBytes, packMessages, type OutgoingMessage, type PackedMessages } from './sink/message-pack';
 import { waitUntilReadable, type Publisher } from './sink/publish';
 import { openPublisher } from './sink/publisher-thread';
 import { buildSinks, loadSchemaDir, topicSpecs } from './sink/resource-sinks';
@@ -172,8 +172,8 @@ type Item =
       kind: 'page';
       tracker: Tracker;
       counts: PageCounts;
-      /** The page's data and dead letters, packed: its message objects are gone. */
-      packed: PackedMessages;
+      /** The page's data and dead letters, packed: its message objects are gone. Null in a dry run. */
+      packed: PackedMessages | null;
       state: ResourceState;
       /** Bytes counted in the prepared-ahead budget (its slot was released), or null: it holds its slot until committed. */
       ahead: number | null;
@@ -228,8 +228,8 @@ async function deliver(run: RunContext): Promise<RunResult> {
         incremental: page.incremental,
         deadLetteredKeys: prepared.deadLetteredKeys,
       });
-      const packed = packMessages(prepared.data.concat(prepared.deadLetters));
-      const bytes = packedBytes(packed);
+      const packed = io ? packMessages(prepared.data.concat(prepared.deadLetters)) : null;
+      const bytes = packed ? packedBytes(packed) : 0;
       const ahead = preparedAhead + bytes <= PREPARED_AHEAD_BYTES ? bytes : null;
       if (ahead !== null) {
         preparedAhead += ahead;
@@ -399,7 +399,7 @@ function takeBatch(queue: Item[]): Item[] {
   let records = 0;
   while (queue.length > 0 && queue[0].kind === 'page' && (batch.length === 0 || records < BATCH_RECORDS)) {
     const item = queue.shift() as Extract<Item, { kind: 'page' }>;
-    records += packedCount(item.packed);
+    records += item.counts.messages;
     batch.push(item);
   }
   return batch;
@@ -410,7 +410,7 @@ async function commitPages(batch: Extract<Item, { kind: 'page' }>[], io: KafkaIO
   const latest = new Map<string, ResourceState>();
   for (const item of batch) if (item.tracker.persist) latest.set(item.tracker.resource.name, item.state);
   const state = packMessages([...latest.values()].map((s) => stateMessage(io.stateTopic, s)));
-  await io.publisher.publish(batch.map((item) => item.packed), [state]);
+  await io.publisher.publish(batch.map((item) => item.packed!), [state]);
 }
 
 async function completeResource(tracker: Tracker, io: KafkaIO | null, runId: string, log: Logger): Promise<void> {
@@ -445,10 +445,13 @@ function configFingerprint(baseUrl: string, resource: ResolvedResource): string 
   return createHash('sha256').update(JSON.stringify({ baseUrl, endpoint: resource.endpoint, steps: resource.processingSteps.length })).digest('hex').slice(0, 16);
 }
 
-type PageCounts = Pick<PreparedPage, 'records' | 'tombstones' | 'deadLettered' | 'trimmed' | 'bytes'>;
+type PageCounts = Pick<PreparedPage, 'records' | 'tombstones' | 'deadLettered' | 'trimmed' | 'bytes'> & {
+  /** Messages the page publishes: data, tombstones and dead letters. */
+  messages: number;
+};
 
-function countsOf({ records, tombstones, deadLettered, trimmed, bytes }: PreparedPage): PageCounts {
-  return { records, tombstones, deadLettered, trimmed, bytes };
+function countsOf({ records, tombstones, deadLettered, trimmed, bytes, data, deadLetters }: PreparedPage): PageCounts {
+  return { records, tombstones, deadLettered, trimmed, bytes, messages: data.length + deadLetters.length };
 }
 
 function firstReason(page: PreparedPage): string {

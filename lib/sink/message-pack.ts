@@ -88,11 +88,6 @@ export function packMessages(messages: readonly OutgoingMessage[], maxSendBytes 
   return { bytes: bytes.buffer as ArrayBuffer, meta, topics: topics.values, headerSets: headerSets.values, timestamps: timestamps.values };
 }
 
-/** Records in a pack. */
-export function packedCount(pack: PackedMessages): number {
-  return pack.meta.length / FIELDS;
-}
-
 /** Bytes a pack holds on to while it waits. */
 export function packedBytes(pack: PackedMessages): number {
   return pack.bytes.byteLength + pack.meta.byteLength;
