@@ -88,13 +88,13 @@ function chain(
  * key): if anything before or on the page moved, the page's window of the API shows it.
  */
 export function pageFingerprint(primaryKey: readonly string[], records: readonly unknown[]): string {
-  const hash = createHash('sha256');
+  // One update per page: two native calls per record cost more than the hashing (profiled).
+  let text = '';
   for (const record of records) {
     const r = record as Record<string, unknown> | null;
-    hash.update(keyText(primaryKey.length && r && typeof r === 'object' ? primaryKey.map((k) => r[k]) : record));
-    hash.update('\n');
+    text += keyText(primaryKey.length && r && typeof r === 'object' ? primaryKey.map((k) => r[k]) : record) + '\n';
   }
-  return hash.digest('base64url').slice(0, 22);
+  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
 }
 
 /**
