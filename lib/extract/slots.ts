@@ -7,6 +7,7 @@ export interface Slots {
   acquire(): Promise<void>;
   release(): void;
   readonly inUse: number;
+  readonly capacity: number;
 }
 
 /** @example const slots = createSlots(8); await slots.acquire(); try { ... } finally { slots.release(); } */
@@ -30,5 +31,6 @@ export function createSlots(capacity: number): Slots {
     get inUse() {
       return inUse;
     },
+    capacity,
   };
 }

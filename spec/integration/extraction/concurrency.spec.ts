@@ -4,6 +4,7 @@
  * (dlt) read prints, in the same order — also when the total grows during the read.
  */
 import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
+import { spawnRun } from '../faults/harness';
 import { configDir, previewLines, runCli, simulatorSource } from './cli';
 
 const API_KEY = 'concurrency-key-41ab';
@@ -67,4 +68,19 @@ it('a total that grows during the read is followed past the pages planned from t
   // 14 pages of 20 for 280 records, both ways.
   expect(concurrent.stats.dataRequests).toBe(14);
   expect(sequential.stats.dataRequests).toBe(14);
+});
+
+it('16 requests in flight (2 resources × page_concurrency 8) do not raise Node’s listener-leak warning', async () => {
+  await sim.control.reset();
+  await sim.control.setFaults({ latency: { minMs: 100, maxMs: 100 } });
+  const resource = (name: string) => ({ name, endpoint: { path: '/v1/incidents', data_selector: 'data', paginator: { type: 'offset', limit: 20 } } });
+  const config = simulatorSource(sim.url, { page_concurrency: 8, resource_concurrency: 2 }, [resource('incidents'), resource('incidents_again')]);
+  const file = await configs.write('concurrency-16.json', config);
+  // Each request listens to the run's abort signal; past Node's default of 10 listeners Node
+  // warns of a possible leak, which this concurrency is not. A child process: Node writes the
+  // warning to the real process's stderr, which jest's sandboxed `process` does not see.
+  const run = spawnRun(['run', '--config', file, '--dry-run'], { API_KEY });
+  expect(await run.exited).toBe(0);
+  expect((await sim.control.stats()).dataRequests).toBe(26);
+  expect(run.stderr()).not.toMatch(/MaxListenersExceededWarning|memory leak/);
 });
