@@ -7,7 +7,6 @@
  * (cursor promotion, full-refresh tombstones) is a transaction of its own, after all its pages.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { defaultMaxListeners, setMaxListeners } from 'node:events';
 import type { Admin, Kafka } from 'kafkajs';
 import type { LoadedConfig } from './config/load';
 import type { JsonValue, ResolvedResource } from './config/types';
@@ -190,9 +189,6 @@ async function deliver(run: RunContext): Promise<RunResult> {
   const onInvalid = pipeline.delivery.on_invalid ?? 'dead_letter';
   const pageConcurrency = client.page_concurrency ?? 4;
   const slots = createSlots(pageConcurrency * (client.resource_concurrency ?? 2) + 2);
-  // Every page in flight listens to the run's signal (its request, or its retry or rate-limit
-  // wait): more than Node's default 10 listeners is this concurrency, not a leak.
-  setMaxListeners(Math.max(defaultMaxListeners, 2 * slots.capacity + 4), options.signal);
   let preparedAhead = 0;
   const http = createHttpClient({ timeoutMs: client.timeout_ms ?? 60000 });
   const queue: Item[] = [];

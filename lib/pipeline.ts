@@ -4,6 +4,7 @@
  * resources form one family that shares the parent's page stream. No I/O of its own: the
  * HTTP client, back-pressure slots and the per-resource run plans are handed in.
  */
+import { defaultMaxListeners, setMaxListeners } from 'node:events';
 import { defer, endWith, from, ignoreElements, map, merge, mergeAll, Observable, share, tap } from 'rxjs';
 import { createAuth } from './auth/index';
 import type { ClientConfig, ResolvedResource } from './config/types';
@@ -49,6 +50,10 @@ export function extract(options: ExtractOptions): Observable<PipelineEvent> {
   const needed = new Set<string>();
   for (const name of options.wanted) for (let r = byName.get(name); r; r = r.parent ? byName.get(r.parent) : undefined) needed.add(r.name);
 
+  // Every page in flight listens to the signal (its request, or its retry or rate-limit wait):
+  // past Node's default of 10 listeners Node warns of a memory leak, which this is not.
+  const pagesInFlight = (options.client.page_concurrency ?? 4) * (options.client.resource_concurrency ?? 2);
+  if (options.signal) setMaxListeners(Math.max(defaultMaxListeners, 2 * pagesInFlight + 4), options.signal);
   // One pacer for the whole API: its rate limit is per account, not per resource.
   const pacer = createRateLimitPacer();
   const families = options.resources

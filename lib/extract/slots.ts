@@ -7,7 +7,6 @@ export interface Slots {
   acquire(): Promise<void>;
   release(): void;
   readonly inUse: number;
-  readonly capacity: number;
 }
 
 /** @example const slots = createSlots(8); await slots.acquire(); try { ... } finally { slots.release(); } */
@@ -31,6 +30,5 @@ export function createSlots(capacity: number): Slots {
     get inUse() {
       return inUse;
     },
-    capacity,
   };
 }
