@@ -44,7 +44,6 @@ export interface Publisher {
   close(): Promise<void>;
 }
 
-
 /**
  * kafkajs's DefaultPartitioner (murmur2 of the key, as the Java client), except that a topic
  * with one partition — the default `topics.partitions: 1` — gets partition 0 without hashing:
