@@ -30,7 +30,7 @@ export type ToPublisherThread = { type: 'publish'; id: number; data: PackedMessa
 /** Worker → calling thread. */
 export type FromPublisherThread =
   | { type: 'ready' }
-  | { type: 'done'; id: number; written: Map<string, Map<number, bigint>> }
+  | { type: 'done'; id: number; written: ReadonlyMap<string, ReadonlyMap<number, bigint>> }
   | { type: 'failed'; id: number | null; error: TransferredError }
   | { type: 'log'; level: Exclude<LogLevel, 'silent'>; message: string; fields: LogFields };
 
@@ -104,7 +104,7 @@ function spawn(workerData: PublisherThreadData): Worker {
 class ThreadPublisher implements Publisher {
   readonly ready: Promise<void>;
   private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
-  private readonly lastBatch = new Map<string, Map<number, bigint>>();
+  private readonly lastBatch = new Map<string, ReadonlyMap<number, bigint>>();
   private nextId = 1;
   /** Set once the worker is gone: every later call fails with it. */
   private gone: Error | null = null;

@@ -6,11 +6,11 @@
  */
 import type { Admin } from 'kafkajs';
 import { ConfigResourceTypes } from 'kafkajs';
-import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
+import type { SimulatorHandle } from '../../../lib/simulator';
 import { createTestKafka, testBrokers } from '../../support/kafka';
 import { assertOracle } from '../../support/oracle';
-import { incidentsResource, runCli, writePipeline, type TestPipeline } from '../../support/pipeline';
-import { committedAtLeast, SENTINEL, secretHits, spawnRun, type Child } from './harness';
+import { runCli, type TestPipeline } from '../../support/pipeline';
+import { committedAtLeast, incidentsOracle, incidentsScenarios, secretHits, spawnRun, type Child } from './harness';
 
 const TOTAL = 1500;
 const LIMIT = 50;
@@ -20,9 +20,10 @@ let p: TestPipeline;
 let admin: Admin;
 let child: Child | null = null;
 
+const scenarios = incidentsScenarios();
+
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, incidents: TOTAL, services: 3, apiKey: SENTINEL, faults: { latency: { minMs: 40, maxMs: 60 } } });
-  p = await writePipeline('topic-deleted', { simulator: { url: sim.url, apiKey: SENTINEL }, resources: [incidentsResource({}, LIMIT)], client: { page_concurrency: 1 } });
+  ({ sim, p } = await scenarios.setup('topic-deleted', { incidents: TOTAL, faults: { latency: { minMs: 40, maxMs: 60 } } }, { limit: LIMIT }));
   admin = createTestKafka().admin();
   await admin.connect();
 });
@@ -30,8 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   child?.process.kill('SIGKILL');
   await admin?.disconnect();
-  await sim?.close();
-  await p?.remove();
+  await scenarios.cleanup();
 });
 
 it('a data topic deleted mid-run ends the run with a Kafka error naming it; the next run recreates it and converges', async () => {
@@ -52,6 +52,6 @@ it('a data topic deleted mid-run ends the run with a Kafka error naming it; the 
   expect(rerun.stderr).toMatch(/the data topic did not exist but the state has progress for it/);
   const [config] = (await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['cleanup.policy'] }] })).resources;
   expect(config.configEntries[0].configValue).toBe('compact');
-  await assertOracle({ control: sim.control, resources: [{ resource: 'incidents', topic }], stateTopic: p.stateTopic, pipeline: p.name }, { noDuplicates: true });
+  await assertOracle(incidentsOracle(sim, p), { noDuplicates: true });
   expect(secretHits(rerun.stdout, rerun.stderr)).toBe(0);
 });

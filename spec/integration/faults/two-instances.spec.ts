@@ -7,11 +7,11 @@
  * readers see every record exactly once.
  */
 import type { Admin } from 'kafkajs';
-import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
+import type { SimulatorHandle } from '../../../lib/simulator';
 import { createTestKafka, testBrokers } from '../../support/kafka';
 import { assertOracle } from '../../support/oracle';
-import { incidentsResource, parseSummary, writePipeline, type TestPipeline } from '../../support/pipeline';
-import { committedAtLeast, deadLetterSecretHits, SENTINEL, secretHits, spawnRun, type Child } from './harness';
+import { parseSummary, type TestPipeline } from '../../support/pipeline';
+import { committedAtLeast, deadLetterSecretHits, incidentsOracle, incidentsScenarios, secretHits, spawnRun, type Child } from './harness';
 
 const TOTAL = 1500;
 const LIMIT = 50;
@@ -21,9 +21,10 @@ let p: TestPipeline;
 let admin: Admin;
 const children: Child[] = [];
 
+const scenarios = incidentsScenarios();
+
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, incidents: TOTAL, services: 3, apiKey: SENTINEL, faults: { latency: { minMs: 40, maxMs: 60 } } });
-  p = await writePipeline('two-instances', { simulator: { url: sim.url, apiKey: SENTINEL }, resources: [incidentsResource({}, LIMIT)], client: { page_concurrency: 1 } });
+  ({ sim, p } = await scenarios.setup('two-instances', { incidents: TOTAL, faults: { latency: { minMs: 40, maxMs: 60 } } }, { limit: LIMIT }));
   admin = createTestKafka().admin();
   await admin.connect();
 });
@@ -31,8 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const child of children) if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
   await admin?.disconnect();
-  await sim?.close();
-  await p?.remove();
+  await scenarios.cleanup();
 });
 
 it('the second instance fences the first, which exits 7 (or 5) while the second completes; nothing lost, nothing twice', async () => {
@@ -51,7 +51,7 @@ it('the second instance fences the first, which exits 7 (or 5) while the second 
   expect(a.stderr()).not.toMatch(/\n\s+at /); // a clear message, no stack trace
   expect(parseSummary(b.stderr()).get('incidents')?.resumed).toBe(true);
 
-  const result = await assertOracle({ control: sim.control, resources: [{ resource: 'incidents', topic: p.topic('incidents') }], stateTopic: p.stateTopic, pipeline: p.name }, { noDuplicates: true });
+  const result = await assertOracle(incidentsOracle(sim, p), { noDuplicates: true });
   expect(result.records.get(p.topic('incidents'))).toHaveLength(TOTAL);
   expect(result.states.get('incidents')?.run).toBeNull();
 

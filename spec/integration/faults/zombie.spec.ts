@@ -6,11 +6,11 @@
  * nothing read_committed readers can see. The oracle passes afterwards with no duplicates.
  */
 import type { Admin } from 'kafkajs';
-import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
+import type { SimulatorHandle } from '../../../lib/simulator';
 import { createTestKafka, readAllFromStart, testBrokers } from '../../support/kafka';
 import { assertOracle } from '../../support/oracle';
-import { incidentsResource, runCli, runIdOf, writePipeline, type TestPipeline } from '../../support/pipeline';
-import { committedAtLeast, deadLetterSecretHits, SENTINEL, secretHits, spawnRun, type Child } from './harness';
+import { runCli, runIdOf, type TestPipeline } from '../../support/pipeline';
+import { committedAtLeast, deadLetterSecretHits, incidentsOracle, incidentsScenarios, secretHits, spawnRun, type Child } from './harness';
 
 const TOTAL = 1500;
 const LIMIT = 50;
@@ -20,9 +20,10 @@ let p: TestPipeline;
 let admin: Admin;
 let zombie: Child | null = null;
 
+const scenarios = incidentsScenarios();
+
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, incidents: TOTAL, services: 3, apiKey: SENTINEL, faults: { latency: { minMs: 40, maxMs: 60 } } });
-  p = await writePipeline('zombie', { simulator: { url: sim.url, apiKey: SENTINEL }, resources: [incidentsResource({}, LIMIT)], client: { page_concurrency: 1 } });
+  ({ sim, p } = await scenarios.setup('zombie', { incidents: TOTAL, faults: { latency: { minMs: 40, maxMs: 60 } } }, { limit: LIMIT }));
   admin = createTestKafka().admin();
   await admin.connect();
 });
@@ -33,8 +34,7 @@ afterAll(async () => {
     zombie.process.kill('SIGKILL');
   }
   await admin?.disconnect();
-  await sim?.close();
-  await p?.remove();
+  await scenarios.cleanup();
 });
 
 it('a frozen instance is fenced by a second one, which completes; the thawed zombie exits non-zero and changes nothing', async () => {
@@ -55,7 +55,7 @@ it('a frozen instance is fenced by a second one, which completes; the thawed zom
 
   // Nothing from the zombie became visible after B finished: no new state, no duplicates.
   expect((await readAllFromStart(p.stateTopic)).length).toBe(stateAfterB);
-  const result = await assertOracle({ control: sim.control, resources: [{ resource: 'incidents', topic: p.topic('incidents') }], stateTopic: p.stateTopic, pipeline: p.name }, { noDuplicates: true });
+  const result = await assertOracle(incidentsOracle(sim, p), { noDuplicates: true });
   expect(result.records.get(p.topic('incidents'))).toHaveLength(TOTAL);
   const state = result.states.get('incidents')!;
   expect(state.run).toBeNull();
