@@ -24,7 +24,9 @@ const children: Child[] = [];
 const scenarios = incidentsScenarios();
 
 beforeAll(async () => {
-  ({ sim, p } = await scenarios.setup('two-instances', { incidents: TOTAL, faults: { latency: { minMs: 40, maxMs: 60 } } }, { limit: LIMIT }));
+  // ~3 s of paging for A: B's start-up (node, Kafka, the publisher thread, fencing) must land
+  // while A is still running, also on a loaded CI machine (at 40–60 ms A once finished first).
+  ({ sim, p } = await scenarios.setup('two-instances', { incidents: TOTAL, faults: { latency: { minMs: 80, maxMs: 120 } } }, { limit: LIMIT }));
   admin = createTestKafka().admin();
   await admin.connect();
 });
@@ -45,7 +47,7 @@ it('the second instance fences the first, which exits 7 (or 5) while the second 
 
   const [codeA, codeB] = await Promise.all([a.exited, b.exited]);
   expect(codeB === 0 ? 'ok' : `B exit ${codeB}: ${b.stderr().slice(-1500)}`).toBe('ok');
-  // A was still paging (about 30 pages at 40–60 ms each) when B started, so B's fence found it live.
+  // A was still paging (about 30 pages at 80–120 ms each) when B started, so B's fence found it live.
   expect([7, 5]).toContain(codeA);
   expect(a.stderr()).toMatch(/fenced|PRODUCER_FENCED|INVALID_PRODUCER_EPOCH/i);
   expect(a.stderr()).not.toMatch(/\n\s+at /); // a clear message, no stack trace
