@@ -215,7 +215,7 @@ async function deliver(run: RunContext): Promise<RunResult> {
           inferred_schema: inferSchema(page.records, page.resource),
         });
       }
-      const prepared = preparePage(tracker.sink, { index: page.index, url: page.url, records: page.records, fetchedAt: page.fetchedAt }, runId);
+      const prepared = preparePage(tracker.sink, { index: page.index, url: page.url, records: page.records, recordJson: page.recordJson, fetchedAt: page.fetchedAt }, runId);
       if (prepared.deadLettered > 0 && onInvalid === 'fail') {
         throw new InvalidRecordsError(`resource "${page.resource}" page ${page.index}: ${prepared.deadLettered} invalid record(s); first: ${firstReason(prepared)}. Nothing from this page was published (delivery.on_invalid is "fail").`, { context: { resource: page.resource, page: page.index, url: page.url } });
       }
@@ -357,6 +357,7 @@ async function planResources({ options, runId, wanted, sinks, io, log }: RunCont
       incremental: filter,
       resume: run?.resume ? { request: run.resume, index: run.next_index, check: run.last_page ?? undefined } : undefined,
       onRestart: (reason) => log.warn(`not resuming the interrupted run: ${reason}; extracting this resource from its start`, { resource: resource.name }),
+      recordJson: isWanted && sinks.get(resource.name)!.encoder.usesRecordJson,
     });
     if (!isWanted) continue;
     const sink = sinks.get(resource.name)!;

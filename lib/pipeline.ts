@@ -23,6 +23,8 @@ export interface ResourcePlan {
   incremental: IncrementalFilter | null;
   resume?: ResourceRun['resume'];
   onRestart?: (reason: string) => void;
+  /** The sink publishes records as JSON text: hand it each record's text from the response. */
+  recordJson?: boolean;
 }
 
 export interface ExtractOptions {
@@ -104,6 +106,9 @@ export function extract(options: ExtractOptions): Observable<PipelineEvent> {
           pacer,
           signal: options.signal,
           onResponse: (status) => options.onResponse?.(resource.name, status),
+          // Processing steps and include_from_parent may change records in place, after which
+          // the response's text would no longer be theirs.
+          recordJson: plan.recordJson === true && resource.processingSteps.length === 0 && resource.includeFromParent.length === 0,
         }),
     };
   }

@@ -15,6 +15,7 @@ import { retryWithBackoff, type RetryPolicy } from '../http/retry';
 import type { FetchPage } from '../pagination/paginate';
 import type { PageResponse } from '../pagination/types';
 import { compileSelection, compileSelector, detectSelector, selectionProblem } from '../selection/data-selector';
+import { memberPath, recordJson } from '../selection/record-json';
 
 export interface PageFetcherOptions {
   resource: string;
@@ -36,6 +37,11 @@ export interface PageFetcherOptions {
   pacer?: RateLimitPacer;
   /** Called once per attempt with the status (metrics, progress). */
   onResponse?: (status: number) => void;
+  /**
+   * Cut each record's JSON text from the response (`PageResponse.recordJson`), for a sink that
+   * publishes JSON values of the records unchanged.
+   */
+  recordJson?: boolean;
 }
 
 /**
@@ -46,6 +52,8 @@ export interface PageFetcherOptions {
 export function createPageFetcher(options: PageFetcherOptions): FetchPage {
   const configured = options.dataSelector ? compileSelection(options.dataSelector) : null;
   let detected: ((body: unknown) => unknown[]) | null = null;
+  // The member names leading to the records, once the selector is known; null: not cut.
+  let path: string[] | null = configured && options.recordJson ? memberPath(options.dataSelector!) : null;
   const auth = options.auth ? describeAuth(options.auth) : null;
 
   const send = async (request: PageRequest): Promise<HttpResponse> => {
@@ -89,10 +97,16 @@ export function createPageFetcher(options: PageFetcherOptions): FetchPage {
       }
       records = selection.records as unknown[];
     } else {
-      detected ??= compileSelector(detectSelector(body));
+      if (!detected) {
+        const selector = detectSelector(body);
+        detected = compileSelector(selector);
+        if (options.recordJson) path = memberPath(selector);
+      }
       records = detected(body);
     }
-    return { status: response.status, headers: response.headers, body, records };
+    // Only a list at the selector's path is cut (recordJson says null otherwise).
+    const json = path && response.bodyBytes ? recordJson(response.bodyBytes, path, records) : null;
+    return { status: response.status, headers: response.headers, body, records, ...(json && { recordJson: json }) };
   };
 
   const fetchWithRetry = (request: PageRequest, index: number) =>

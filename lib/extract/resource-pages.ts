@@ -14,6 +14,7 @@ import { detectPaginator } from '../pagination/detect';
 import { createPaginator } from '../pagination/index';
 import { paginate, type FetchPage } from '../pagination/paginate';
 import { compileProcessingSteps } from '../selection/processing-steps';
+import type { RecordJson } from '../selection/record-json';
 
 export interface ExtractedPage {
   resource: string;
@@ -23,6 +24,8 @@ export interface ExtractedPage {
   status: number;
   /** Records after processing steps and the incremental filter. */
   records: unknown[];
+  /** The JSON text of records as the API sent it, when the fetcher cut it (see ResourcePlan). */
+  recordJson?: RecordJson;
   /** The request resuming after this page, `null` after the last page. */
   next: PageRequest | null;
   /** The request that fetched this page (before auth): a resume checks it again. */
@@ -148,6 +151,7 @@ function pagesOf(
         url: env.request.url,
         status: env.response.status,
         records,
+        ...(env.response.recordJson && { recordJson: env.response.recordJson }),
         next: stopped ? null : env.next,
         request: env.request,
         fingerprint,

@@ -86,7 +86,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       res.headers.forEach((value, name) => {
         responseHeaders[name.toLowerCase()] = value;
       });
-      const response: HttpResponse = { status: res.status, headers: responseHeaders, bodyText: bytes.toString('utf8'), url: redact(res.url || url) };
+      const response: HttpResponse = { status: res.status, headers: responseHeaders, bodyText: bytes.toString('utf8'), bodyBytes: bytes, url: redact(res.url || url) };
       if (!isUtf8(bytes)) response.invalidUtf8 = true;
       return response;
     } catch (error) {

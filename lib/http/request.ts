@@ -22,6 +22,8 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
   bodyText: string;
+  /** The bytes `bodyText` was decoded from, when it came from the network unchanged. */
+  bodyBytes?: Buffer;
   /** Set when the body's bytes are not valid UTF-8: `bodyText` then holds U+FFFD in their place. */
   invalidUtf8?: true;
   /** Redacted URL the response came from. */

@@ -33,7 +33,10 @@ export function applyResponseActions(actions: ResponseAction[] | undefined, resp
     for (const callback of callbacks ?? []) callback(current);
   }
   const acted: HttpResponse = { status: current.status, headers: current.headers, bodyText: current.body, url: response.url };
-  if (response.invalidUtf8 && current.body === response.bodyText) acted.invalidUtf8 = true;
+  if (current.body === response.bodyText) {
+    if (response.invalidUtf8) acted.invalidUtf8 = true;
+    if (response.bodyBytes) acted.bodyBytes = response.bodyBytes;
+  }
   return acted;
 }
 

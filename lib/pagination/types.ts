@@ -3,6 +3,7 @@
  * tests each strategy (unlike dlt's self-mutating paginator classes).
  */
 import type { PageRequest } from '../http/request';
+import type { RecordJson } from '../selection/record-json';
 
 /** What a paginator sees of a response. */
 export interface PageResponse {
@@ -13,6 +14,8 @@ export interface PageResponse {
   body: unknown;
   /** Records the data selector extracted from `body`. */
   records: readonly unknown[];
+  /** The JSON text of records, cut from the response (only when the fetcher was asked to). */
+  recordJson?: RecordJson;
 }
 
 export interface Paginator {

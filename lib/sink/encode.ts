@@ -14,13 +14,20 @@
  */
 import type { ValueFormat } from '../config/types';
 import { ConfigError } from '../errors';
+import type { RecordJson } from '../selection/record-json';
 import type { CompiledSchema } from '../validation/schemas';
 
 export interface ValueEncoder {
-  /** One value per record, in order. Records must already be valid for the schema (Avro). */
-  encodePage(records: readonly Record<string, unknown>[]): Buffer[];
+  /**
+   * One value per record, in order. Records must already be valid for the schema (Avro). JSON
+   * values are taken from `json` for the records it has, which are spelled exactly as
+   * `JSON.stringify` would spell them (see selection/record-json.ts).
+   */
+  encodePage(records: readonly Record<string, unknown>[], json?: RecordJson): Buffer[];
   /** Media type of the values, for the `content-type` header. */
   readonly contentType: string;
+  /** Whether `encodePage` uses the records' JSON text (worth cutting from the responses). */
+  readonly usesRecordJson: boolean;
 }
 
 export const CONTENT_TYPES: Readonly<Record<ValueFormat, string>> = {
@@ -40,9 +47,9 @@ export const CONTENT_TYPES: Readonly<Record<ValueFormat, string>> = {
  * @throws {ConfigError} `avro` without a schema.
  */
 export function createValueEncoder(format: ValueFormat, schema?: CompiledSchema): ValueEncoder {
-  if (format === 'json') return { encodePage: encodeJsonPage, contentType: CONTENT_TYPES.json };
+  if (format === 'json') return { encodePage: encodeJsonPage, contentType: CONTENT_TYPES.json, usesRecordJson: true };
   if (schema === undefined) throw new ConfigError('value_format avro needs a schema for the resource');
-  return { encodePage: avroPageEncoder(schema), contentType: CONTENT_TYPES.avro };
+  return { encodePage: avroPageEncoder(schema), contentType: CONTENT_TYPES.avro, usesRecordJson: false };
 }
 
 /**
@@ -56,18 +63,29 @@ export function decodeValue(value: Buffer, format: ValueFormat, schema?: Compile
   return schema.type.fromBuffer(value) as Record<string, unknown>;
 }
 
-function encodeJsonPage(records: readonly Record<string, unknown>[]): Buffer[] {
-  const texts = new Array<string>(records.length);
-  for (let i = 0; i < records.length; i++) texts[i] = JSON.stringify(records[i]);
+function encodeJsonPage(records: readonly Record<string, unknown>[], json?: RecordJson): Buffer[] {
+  const values = new Array<Buffer>(records.length);
+  // Records without a text from the response are serialised, all of them into one buffer.
+  const texts: string[] = [];
+  const at: number[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const text = json?.get(records[i]);
+    if (text !== undefined) {
+      values[i] = text;
+    } else {
+      texts.push(JSON.stringify(records[i]));
+      at.push(i);
+    }
+  }
+  if (texts.length === 0) return values;
   const page = texts.join('');
   const buffer = Buffer.from(page, 'utf8');
   // Equal lengths mean every character is one byte, so character offsets are byte offsets.
   const ascii = buffer.length === page.length;
-  const values = new Array<Buffer>(texts.length);
   let start = 0;
-  for (let i = 0; i < texts.length; i++) {
-    const end = start + (ascii ? texts[i].length : Buffer.byteLength(texts[i], 'utf8'));
-    values[i] = buffer.subarray(start, end);
+  for (let k = 0; k < texts.length; k++) {
+    const end = start + (ascii ? texts[k].length : Buffer.byteLength(texts[k], 'utf8'));
+    values[at[k]] = buffer.subarray(start, end);
     start = end;
   }
   return values;
@@ -75,7 +93,7 @@ function encodeJsonPage(records: readonly Record<string, unknown>[]): Buffer[] {
 
 const MIN_PAGE_BYTES = 4096;
 
-function avroPageEncoder(schema: CompiledSchema): (records: readonly Record<string, unknown>[]) => Buffer[] {
+function avroPageEncoder(schema: CompiledSchema): ValueEncoder['encodePage'] {
   const { type } = schema;
   // Sized from the previous page so the usual page encodes without growing.
   let estimate = MIN_PAGE_BYTES;

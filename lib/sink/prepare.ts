@@ -5,6 +5,7 @@
  */
 import type { SchemaContractMode } from '../config/types';
 import type { KeyOf } from '../keying/primary-key';
+import type { RecordJson } from '../selection/record-json';
 import type { CompiledSchema } from '../validation/schemas';
 import { validatePage } from '../validation/validate';
 import { deadLetterMessage, type DeadLetter } from './dead-letter';
@@ -30,6 +31,8 @@ export interface PageToPublish {
   /** Redacted. */
   url: string;
   records: readonly unknown[];
+  /** The records' JSON text from the response, for the ones that have it. */
+  recordJson?: RecordJson;
   fetchedAt: number;
 }
 
@@ -91,7 +94,7 @@ export function preparePage(sink: ResourceSink, page: PageToPublish, runId: stri
   };
   if (sink.schema) headers['r2k-schema-fingerprint'] = sink.schema.fingerprint;
 
-  const { values, encoded } = encodeEach(sink, valid, (record, error) => {
+  const { values, encoded } = encodeEach(sink, valid, page.recordJson, (record, error) => {
     const key = sink.keyOf(record);
     reject(record, key, `record ${sink.keyOf.label}=${key} cannot be encoded (${error.message}): a value in it is nested too deeply or too large`, []);
   });
@@ -130,10 +133,11 @@ function isDeleted(value: unknown): boolean {
 function encodeEach(
   sink: ResourceSink,
   records: Record<string, unknown>[],
+  json: RecordJson | undefined,
   reject: (record: Record<string, unknown>, error: RangeError) => void,
 ): { values: Buffer[]; encoded: Record<string, unknown>[] } {
   try {
-    return { values: sink.encoder.encodePage(records), encoded: records };
+    return { values: sink.encoder.encodePage(records, json), encoded: records };
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
   }
@@ -141,7 +145,7 @@ function encodeEach(
   const encoded: Record<string, unknown>[] = [];
   for (const record of records) {
     try {
-      values.push(sink.encoder.encodePage([record])[0]);
+      values.push(sink.encoder.encodePage([record], json)[0]);
       encoded.push(record);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;

@@ -95,3 +95,41 @@ it('rest2kafka schema infers a schema that compiles and accepts the records it w
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+describe('JSON values', () => {
+  let own: SimulatorHandle;
+  beforeAll(async () => {
+    own = await startSimulator({ port: 0, incidents: 120, services: 5 });
+    // Spellings the JSON text of a record may carry: escapes, non-ASCII, a fraction, an exponent,
+    // integer-like and digit-first keys, nesting. The simulator serialises these with JSON.stringify.
+    const ids = (await own.control.snapshot('incidents')).records.slice(0, 6).map((r) => (r as { id: string }).id);
+    // Undeclared fields in assignees pass the schema (schema_contract evolve, the default).
+    const assignee = { id: 'P1', name: 'Zoë', email: 'z@example.com', weight: 0.1, big: 1e21, '10': true, '2fa': null, nested: { list: [1, -2.5, 'x', { deep: [] }] } };
+    await own.control.update('incidents', ids.slice(0, 3), { title: 'Disk "full" on db-1 \\ café ✓ 🚨\n\ttabbed', description: '</script> a/b \u0001' });
+    await own.control.update('incidents', ids.slice(3), { assignees: [assignee] });
+  });
+  afterAll(() => own.close());
+
+  it('are exactly JSON.stringify of the API records, patched ones with unusual spellings included', async () => {
+    const pipeline = await writePipeline('json-values', { simulator: own, resources: [incidentsResource({}, 50)] });
+    pipelines.push(pipeline);
+    const result = await runCli(['run', '--config', pipeline.file]);
+    expect(result.code).toBe(0);
+    const expected = new Map((await own.control.snapshot('incidents')).records.map((r) => [(r as { id: string }).id, JSON.stringify(r)]));
+    const records = await readAllFromStart(pipeline.topic('incidents'));
+    expect(records).toHaveLength(120);
+    for (const r of records) expect({ key: r.key!.toString(), value: r.value!.toString('utf8') }).toEqual({ key: r.key!.toString(), value: expected.get(r.key!.toString()) });
+  });
+
+  it('carry what a processing step changed, even when it changes the records in place', async () => {
+    const steps = { incidents: "[{ map: (r) => { r.title = 'mapped: ' + r.title; return r; } }]" };
+    const pipeline = await writePipeline('json-values-mapped', { simulator: own, resources: [incidentsResource({}, 50)], steps });
+    pipelines.push(pipeline);
+    const result = await runCli(['run', '--config', pipeline.file]);
+    expect(result.code).toBe(0);
+    const titles = new Map((await own.control.snapshot('incidents')).records.map((r) => [(r as { id: string }).id, (r as { title: string }).title]));
+    const records = await readAllFromStart(pipeline.topic('incidents'));
+    expect(records).toHaveLength(120);
+    for (const r of records) expect((JSON.parse(r.value!.toString('utf8')) as { title: string }).title).toBe(`mapped: ${titles.get(r.key!.toString())}`);
+  });
+});

@@ -67,3 +67,49 @@ describe('a 401 on a fetched token', () => {
     expect(calls).toBe(1);
   });
 });
+
+describe('record JSON (recordJson: true)', () => {
+  const BODY = '{"data":[{"id":"INC1","n":1},{"id": "INC2"},{"id":"INC3","t":"caf\\u00e9"}],"total":3}';
+  const respond = (bodyText: string): HttpResponse => ({ status: 200, headers: {}, bodyText, bodyBytes: Buffer.from(bodyText), url: API });
+  const client = (bodyText: string): HttpClient => ({ send: async () => respond(bodyText), close() {} });
+  const fetchWith = (options: Partial<Parameters<typeof createPageFetcher>[0]>, bodyText = BODY) =>
+    firstValueFrom(
+      createPageFetcher({ resource: 'incidents', client: client(bodyText), auth: null, retry: { maxRetries: 0, backoffFactor: 0, maxDelayMs: 0 }, retryStatuses: [], dataSelector: 'data', ...options })(request, 0),
+    );
+  const texts = (page: Awaited<ReturnType<typeof fetchWith>>) => page!.records.map((r) => page!.recordJson?.get(r as object)?.toString() ?? null);
+
+  it('pairs each record spelled as JSON.stringify spells it with its text from the response', async () => {
+    expect(texts(await fetchWith({ recordJson: true }))).toEqual(['{"id":"INC1","n":1}', null, null]);
+  });
+
+  it('cuts nothing unless asked', async () => {
+    expect((await fetchWith({}))!.recordJson).toBeUndefined();
+  });
+
+  it('works with the selector it detected when none is configured', async () => {
+    expect(texts(await fetchWith({ recordJson: true, dataSelector: null }))).toEqual(['{"id":"INC1","n":1}', null, null]);
+    expect(texts(await fetchWith({ recordJson: true, dataSelector: null }, '[{"id":"a"},{"id":"b"}]'))).toEqual(['{"id":"a"}', '{"id":"b"}']);
+  });
+
+  it('cuts nothing for a selector that is not a plain member path', async () => {
+    const page = await fetchWith({ recordJson: true, dataSelector: 'data[*]' });
+    expect(page!.records).toHaveLength(3);
+    expect(page!.recordJson).toBeUndefined();
+  });
+
+  it('cuts nothing once a response action rewrote the body: the bytes would no longer be the records', async () => {
+    const rewrite = (r: { body: string }) => {
+      r.body = r.body.replace('INC1', 'REWRITTEN');
+    };
+    const page = await fetchWith({ recordJson: true, responseActions: [rewrite] });
+    expect(page!.records[0]).toEqual({ id: 'REWRITTEN', n: 1 });
+    expect(page!.recordJson).toBeUndefined();
+  });
+
+  it('still cuts the records after a response action that left the body alone', async () => {
+    const touch = (r: { status: number }) => {
+      r.status = 200;
+    };
+    expect(texts(await fetchWith({ recordJson: true, responseActions: [touch] }))).toEqual(['{"id":"INC1","n":1}', null, null]);
+  });
+});

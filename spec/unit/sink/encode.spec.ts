@@ -86,6 +86,33 @@ describe('createValueEncoder', () => {
     expect(decodeValue(value, 'json')).toEqual({ id: 'a', extra: 1 });
   });
 
+  it("json: takes the records' text from the response where it has one, and serialises the rest, in order", () => {
+    const records = services(6);
+    const response = Buffer.from(JSON.stringify({ data: records }));
+    // Texts for records 1 and 4 only, as cut from the response.
+    const json = new Map<object, Buffer>([1, 4].map((i) => [records[i], cutOut(response, JSON.stringify(records[i]))]));
+    const values = createValueEncoder('json').encodePage(records, json);
+    expect(values.map((v) => v.toString('utf8'))).toEqual(records.map((r) => JSON.stringify(r)));
+    expect(values.map((v) => isViewOf(v, response))).toEqual([false, true, false, false, true, false]);
+  });
+
+  it('json: a page whose every record has a text allocates nothing more', () => {
+    const records = services(3);
+    const response = Buffer.from(JSON.stringify(records));
+    const json = new Map<object, Buffer>(records.map((r) => [r, cutOut(response, JSON.stringify(r))]));
+    const values = createValueEncoder('json').encodePage(records, json);
+    expect(values.every((v) => isViewOf(v, response))).toBe(true);
+  });
+
+  it('avro: ignores record texts', () => {
+    const records = services(2);
+    const json = new Map<object, Buffer>(records.map((r) => [r, Buffer.from(JSON.stringify(r))]));
+    const values = createValueEncoder('avro', schema).encodePage(records, json);
+    expect(values.map((v) => decodeValue(v, 'avro', schema))).toEqual(records);
+    expect(createValueEncoder('avro', schema).usesRecordJson).toBe(false);
+    expect(createValueEncoder('json').usesRecordJson).toBe(true);
+  });
+
   it('avro: writes defaults for omitted nullable fields and bare binary with no header', () => {
     const [value] = createValueEncoder('avro', schema).encodePage([{ id: 'a', name: 'b' }]);
     expect(decodeValue(value, 'avro', schema)).toEqual({ id: 'a', name: 'b', description: null, team: null, tags: [] });
@@ -103,3 +130,15 @@ describe('decodeValue', () => {
     expect(() => decodeValue(Buffer.concat([value, Buffer.from([1])]), 'avro', schema)).toThrow(/trailing data/);
   });
 });
+
+/** The view of `text`'s bytes inside `buffer` (it must occur there). */
+function cutOut(buffer: Buffer, text: string): Buffer {
+  const start = buffer.indexOf(text);
+  expect(start).toBeGreaterThanOrEqual(0);
+  return buffer.subarray(start, start + Buffer.byteLength(text));
+}
+
+/** Whether `value` is a view into `buffer`'s bytes rather than a copy of them. */
+function isViewOf(value: Buffer, buffer: Buffer): boolean {
+  return value.buffer === buffer.buffer && value.byteOffset >= buffer.byteOffset && value.byteOffset + value.length <= buffer.byteOffset + buffer.length;
+}
