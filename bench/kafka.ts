@@ -41,7 +41,10 @@ export async function benchBroker(log: (line: string) => void): Promise<BenchBro
   const { freePorts } = await jiti.import<{ freePorts(n: number): Promise<number[]> }>(path.join(REPO_ROOT, 'scripts', 'kafka', 'ports.ts'));
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'rest2kafka-bench-kafka-'));
   const [port, controllerPort] = await freePorts(2);
-  const broker = await startBroker({ workDir, port, controllerPort, heap: '1g', readyTimeoutMs: 120_000, log });
+  // A scenario's topics are deleted when it ends; their files go at once (default: a minute
+  // later, in the middle of another scenario), while the next scenario waits to settle.
+  const extraConfig = { 'file.delete.delay.ms': '1000' };
+  const broker = await startBroker({ workDir, port, controllerPort, heap: '1g', readyTimeoutMs: 120_000, extraConfig, log });
   const killOnExit = () => {
     try {
       process.kill(broker.pid, 'SIGKILL');

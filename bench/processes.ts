@@ -2,7 +2,7 @@
  * Child processes measured one by one: every scenario runs in its own process so that its peak
  * RSS and CPU time are its own, and the simulator never shares an event loop with what it feeds.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -84,6 +84,34 @@ export function cpuSecondsOf(pid: number): number | null {
   } catch {
     return null;
   }
+}
+
+const SETTLE_IDLE = 0.9;
+const SETTLE_MAX_MS = 30_000;
+
+/**
+ * Waits for a quiet machine before a scenario, so that none pays for the one before it: a
+ * scenario that wrote 450 MB through the broker leaves it in the page cache to be written back,
+ * which measurably slowed whichever scenario ran next. Flushes it (`sync`), then waits until the
+ * CPUs are at least 90% idle over one second, for at most 30 s.
+ */
+export async function settle(): Promise<{ seconds: number; idle: number }> {
+  const started = Date.now();
+  execFileSync('sync');
+  let idle = 0;
+  do {
+    const before = cpuTimes();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const after = cpuTimes();
+    idle = (after.idle - before.idle) / Math.max(1, after.total - before.total);
+  } while (idle < SETTLE_IDLE && Date.now() - started < SETTLE_MAX_MS);
+  return { seconds: (Date.now() - started) / 1000, idle };
+}
+
+/** Jiffies of all CPUs together, from /proc/stat: idle (with iowait) and total. */
+function cpuTimes(): { idle: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return { idle: fields[3] + fields[4], total: fields.reduce((a, b) => a + b, 0) };
 }
 
 /** The 1-minute load average. */

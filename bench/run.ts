@@ -13,7 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createContext } from './context';
 import { benchBroker, benchKafka, REPO_ROOT } from './kafka';
-import { loadAverage } from './processes';
+import { loadAverage, settle } from './processes';
 import { analyse, formatAnalysis, formatTable } from './report';
 import { SCENARIOS, scaled, type ScenarioResult } from './scenarios';
 
@@ -65,7 +65,8 @@ async function main(): Promise<number> {
   try {
     for (const scenario of chosen) {
       const n = scaled(scenario.records, scale);
-      log(`${scenario.id}: ${n} records — ${scenario.description}`);
+      const quiet = await settle();
+      log(`${scenario.id}: ${n} records — ${scenario.description} (machine ${Math.round(quiet.idle * 100)}% idle after ${quiet.seconds.toFixed(1)} s of settling)`);
       try {
         const r = await scenario.run(ctx, n);
         results.push(r);
