@@ -15,9 +15,11 @@ import { createContext } from './context';
 import { benchBroker, benchKafka, REPO_ROOT } from './kafka';
 import { loadAverage, settle } from './processes';
 import { analyse, formatAnalysis, formatTable } from './report';
-import { SCENARIOS, scaled, type ScenarioResult } from './scenarios';
+import { SCENARIOS, scaled, usesKafka, WARM_UP, type ScenarioResult } from './scenarios';
 
-const USAGE = `Usage: npm run bench -- [--only ID,ID...] [--scale X] [--profile [--profile-dir DIR]] [--list]
+const USAGE = `Usage: npm run bench -- [--only ID,ID...] [--scale X] [--repeat N] [--profile [--profile-dir DIR]] [--list]
+  --repeat N   run the scenarios N times, round after round; the table and targets use each
+               scenario's median run (its worst for peak RSS), and ratios are also given per round
 Scenarios: ${SCENARIOS.map((s) => s.id).join(', ')}`;
 
 async function main(): Promise<number> {
@@ -25,6 +27,7 @@ async function main(): Promise<number> {
     options: {
       only: { type: 'string' },
       scale: { type: 'string', default: '1' },
+      repeat: { type: 'string', default: '1' },
       profile: { type: 'boolean', default: false },
       'profile-dir': { type: 'string', default: '/tmp/prof' },
       list: { type: 'boolean', default: false },
@@ -38,6 +41,8 @@ async function main(): Promise<number> {
   }
   const scale = Number(values.scale);
   if (!(scale > 0)) throw new Error(`--scale must be a positive number, got ${values.scale}`);
+  const rounds = Number(values.repeat);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--repeat must be a whole number ≥ 1, got ${values.repeat}`);
   const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = only?.filter((id) => !SCENARIOS.some((s) => s.id === id)) ?? [];
   if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}\n${USAGE}`);
@@ -63,18 +68,25 @@ async function main(): Promise<number> {
   const results: ScenarioResult[] = [];
   const failures: { scenario: string; error: string }[] = [];
   try {
-    for (const scenario of chosen) {
-      const n = scaled(scenario.records, scale);
-      const quiet = await settle();
-      log(`${scenario.id}: ${n} records — ${scenario.description} (machine ${Math.round(quiet.idle * 100)}% idle after ${quiet.seconds.toFixed(1)} s of settling)`);
-      try {
-        const r = await scenario.run(ctx, n);
-        results.push(r);
-        log(`${scenario.id}: ${r.seconds.toFixed(1)} s, ${Math.round(r.recordsPerSecond)} records/s, peak RSS ${r.peakRssMb?.toFixed(0) ?? '?'} MB`);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        failures.push({ scenario: scenario.id, error: message });
-        log(`${scenario.id} FAILED: ${message}`);
+    if (chosen.some(usesKafka)) {
+      log(`${WARM_UP.id}: ${WARM_UP.description}`);
+      await WARM_UP.run(ctx, scaled(WARM_UP.records, scale));
+    }
+    for (let round = 1; round <= rounds; round++) {
+      for (const scenario of chosen) {
+        const n = scaled(scenario.records, scale);
+        const quiet = await settle();
+        const pass = rounds > 1 ? ` [round ${round}/${rounds}]` : '';
+        log(`${scenario.id}${pass}: ${n} records — ${scenario.description} (machine ${Math.round(quiet.idle * 100)}% idle after ${quiet.seconds.toFixed(1)} s of settling)`);
+        try {
+          const r = await scenario.run(ctx, n);
+          results.push(rounds > 1 ? { ...r, round } : r);
+          log(`${scenario.id}${pass}: ${r.seconds.toFixed(1)} s, ${Math.round(r.recordsPerSecond)} records/s, peak RSS ${r.peakRssMb?.toFixed(0) ?? '?'} MB`);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          failures.push({ scenario: `${scenario.id}${pass}`, error: message });
+          log(`${scenario.id}${pass} FAILED: ${message}`);
+        }
       }
     }
   } finally {
