@@ -6,7 +6,9 @@
  * the parsed record, so the published bytes do not depend on which path produced them. The scan
  * is conservative and falls back (no text: the encoder serialises) on anything
  * `JSON.stringify` could spell differently: whitespace, `\u` and `\/` escapes, numbers that are
- * not in their shortest form, and keys starting with a digit (V8 moves integer-like keys first).
+ * not in their shortest form, keys starting with a digit (V8 moves integer-like keys first), and
+ * nesting deeper than {@link MAX_DEPTH} (JSON.stringify recurses and may overflow the stack on
+ * such a record, which is then dead-lettered as before rather than published from its text).
  * One difference is left: an object with a duplicate name keeps both members, where
  * `JSON.stringify` writes the last one only; every mainstream parser (JSON.parse, Jackson,
  * Python's json) reads it as that last one too.
@@ -75,6 +77,8 @@ const LETTER_U = 0x75;
 const LETTER_F = 0x66;
 /** Up to this many digits an integer is exact in a double and written back unchanged. */
 const EXACT_DIGITS = 15;
+/** Deeper records are left to JSON.stringify, whose recursion decides whether they can be published. */
+export const MAX_DEPTH = 500;
 
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
@@ -154,7 +158,7 @@ class Scanner {
         // A key starting with a digit may be integer-like, which V8 orders before the others.
         if (b[this.i] === COLON && b[start] >= DIGIT_0 && b[start] <= DIGIT_9) this.canonical = false;
       } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-        depth++;
+        if (++depth > MAX_DEPTH) this.canonical = false;
         this.i++;
       } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
         depth--;

@@ -14,14 +14,16 @@ import { incrementalIncidentsResource, parseSummary, runCli, writePipeline, type
 import { deadLetterSecretHits, SENTINEL, secretHits, spawnRun } from './harness';
 
 const TOTAL = 800;
-const LIMIT = 100;
+// 16 pages, each taking 20–40 ms: the kill at the 3rd commit must land midway, and pages that
+// arrive faster than commits finish are batched together (one commit once took all 8 pages of 100).
+const LIMIT = 50;
 
 let sim: SimulatorHandle;
 const pipelines: TestPipeline[] = [];
 
 beforeAll(async () => {
   // pageTies: equal updated_at on both sides of page edges, which the incremental cursor must not lose.
-  sim = await startSimulator({ port: 0, incidents: TOTAL, services: 3, apiKey: SENTINEL, pageTies: 7, faults: { latency: { minMs: 5, maxMs: 15 } } });
+  sim = await startSimulator({ port: 0, incidents: TOTAL, services: 3, apiKey: SENTINEL, pageTies: 7, faults: { latency: { minMs: 20, maxMs: 40 } } });
 });
 
 afterAll(async () => {

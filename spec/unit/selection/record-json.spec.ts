@@ -1,4 +1,4 @@
-import { memberPath, recordJson } from '../../../lib/selection/record-json';
+import { MAX_DEPTH, memberPath, recordJson } from '../../../lib/selection/record-json';
 
 /** The records JSON.parse reads at `path`, and their texts cut from the same bytes. */
 function cut(text: string, path: string[]) {
@@ -95,6 +95,14 @@ describe('recordJson', () => {
   ])('a number %s is kept when JSON.stringify writes it back the same (%s)', (n, kept) => {
     const { textOf } = cut(`{"data":[{"n":${n}}]}`, ['data']);
     expect(textOf(0)).toBe(kept ? `{"n":${n}}` : undefined);
+  });
+
+  it(`leaves records nested deeper than ${MAX_DEPTH} levels to JSON.stringify (which may not manage them)`, () => {
+    const nest = (levels: number) => `{"id":"x","deep":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
+    const { textOf } = cut(`{"data":[${nest(MAX_DEPTH)},${nest(MAX_DEPTH + 1)},${nest(20_000)}]}`, ['data']);
+    expect(textOf(0)).toBe(nest(MAX_DEPTH));
+    expect(textOf(1)).toBeUndefined();
+    expect(textOf(2)).toBeUndefined();
   });
 
   it('gives no text to records that are not objects', () => {
