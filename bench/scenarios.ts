@@ -77,7 +77,7 @@ export const SCENARIOS: readonly Scenario[] = [
  * Run before the measured scenarios, its result discarded. A broker started for the bench is
  * cold: its JIT has compiled nothing and `__transaction_state` does not exist until the first
  * transactional producer, which then pays for creating its 50 partitions. In two runs without
- * it, the first transactional 1M-record scenario was 12–25% slower than the one after it,
+ * it, the first transactional 1M-record scenario was 11–13% slower than the one after it,
  * whichever came first; so one small transactional run goes first.
  */
 export const WARM_UP: Scenario = pipeline('warm-up', '0ms', 'reference', 100_000, { latencyMs: 0, concurrency: 8 }, 'warm-up, not measured: rest2kafka run, transactions on');
