@@ -8,7 +8,7 @@
  * joined page 420–475k against 350–375k for per-record `Buffer.from`. Reusing one avsc `Tap`
  * (private API) measured no better than the public `encode`, so this uses `encode`.
  * A view keeps its page's buffer alive until the last view is released: at most one page per
- * in-flight send.
+ * in-flight send. JSON values whose text came with the response are views of its body instead.
  *
  * Tombstones are not encoded here: a delete is `value: null`, decided by the publisher.
  */
