@@ -105,7 +105,6 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       kafka,
       pipeline.kafka,
       {
-        kafka: pipeline.kafka,
         transactional: pipeline.delivery.transactions ?? true,
         transactionalId: pipeline.delivery.transactional_id ?? `rest2kafka-${pipeline.pipeline_name}`,
         transactionTimeoutMs: pipeline.delivery.transaction_timeout_ms ?? 60000,

@@ -18,10 +18,13 @@ import type { LogFields, Logger, LogLevel } from '../observability/logger';
 import { transferables, type PackedMessages } from './message-pack';
 import { createPublisher, type Publisher, type PublisherOptions } from './publish';
 
+/** The publisher's options besides the Kafka config, which {@link openPublisher} takes whole. */
+export type PublisherSettings = Omit<PublisherOptions, 'kafka'>;
+
 /** What the worker is started with. */
 export interface PublisherThreadData {
   kafka: KafkaConfig;
-  publisher: PublisherOptions;
+  publisher: PublisherSettings;
 }
 
 /** Calling thread → worker. */
@@ -66,8 +69,8 @@ export function reviveError(e: TransferredError): Error {
  *
  * @example const publisher = await startPublisherThread(pipeline.kafka, { transactional: true, ... }, log)
  */
-export async function startPublisherThread(kafka: KafkaConfig, options: PublisherOptions, logger: Logger): Promise<Publisher> {
-  const publisher = new ThreadPublisher(spawn({ kafka, publisher: options }), logger);
+export async function startPublisherThread(kafka: KafkaConfig, settings: PublisherSettings, logger: Logger): Promise<Publisher> {
+  const publisher = new ThreadPublisher(spawn({ kafka, publisher: settings }), logger);
   try {
     await publisher.ready;
   } catch (error) {
@@ -81,10 +84,10 @@ export async function startPublisherThread(kafka: KafkaConfig, options: Publishe
  * The run's publisher: on its own thread, or on this one with `R2K_PUBLISHER_THREAD=0` (to
  * compare the two, or where threads are unwelcome).
  */
-export function openPublisher(client: Kafka, config: KafkaConfig, options: PublisherOptions, logger: Logger): Promise<Publisher> {
+export function openPublisher(client: Kafka, kafka: KafkaConfig, settings: PublisherSettings, logger: Logger): Promise<Publisher> {
   const onThread = process.env.R2K_PUBLISHER_THREAD !== '0';
   logger.debug(onThread ? 'publishing from a worker thread' : 'publishing from the main thread (R2K_PUBLISHER_THREAD=0)');
-  return onThread ? startPublisherThread(config, options, logger) : createPublisher(client, options);
+  return onThread ? startPublisherThread(kafka, settings, logger) : createPublisher(client, { ...settings, kafka });
 }
 
 function spawn(workerData: PublisherThreadData): Worker {

@@ -18,10 +18,10 @@ function forwardingLogger(bound: LogFields): Logger {
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), child: (fields) => forwardingLogger({ ...bound, ...fields }) };
 }
 
-async function serve({ kafka, publisher: options }: PublisherThreadData): Promise<void> {
+async function serve({ kafka, publisher: settings }: PublisherThreadData): Promise<void> {
   let publisher: KafkaPublisher;
   try {
-    publisher = await createPublisher(createKafka(kafka, forwardingLogger({})), options);
+    publisher = await createPublisher(createKafka(kafka, forwardingLogger({})), { ...settings, kafka });
   } catch (error) {
     post({ type: 'failed', id: null, error: transferError(error) });
     return;
