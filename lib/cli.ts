@@ -6,6 +6,7 @@
 // First: it must run before anything loads kafkajs.
 import './preload';
 import { commands } from './commands';
+import { userFacing } from './commands/os-error';
 import type { CommandIO } from './commands/types';
 import { ExitCode, exitCodeOf } from './errors';
 import { formatError } from './observability/format-error';
@@ -63,7 +64,8 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   }
   try {
     return await command.run(rest, io);
-  } catch (error) {
+  } catch (thrown) {
+    const error = userFacing(thrown);
     io.stderr.write(`${formatError(error)}\n`);
     return exitCodeOf(error);
   }

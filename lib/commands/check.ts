@@ -2,9 +2,9 @@ import { lastValueFrom, takeWhile, tap } from 'rxjs';
 import { loadConfig } from '../config/load';
 import { freshPlans } from '../extract/plans';
 import { createHttpClient } from '../http/client';
-import { createLogger } from '../observability/logger';
 import { extract } from '../pipeline';
 import { parseFlags, requireFlag } from './args';
+import { commandLogger, OUTPUT_HELP, OUTPUT_OPTIONS } from './output';
 import type { Command } from './types';
 
 export const checkCommand: Command = {
@@ -14,21 +14,24 @@ export const checkCommand: Command = {
 
 Validates the whole config (every error with its exact path), resolves every secret, then
 fetches the first page of each selected resource and reports its HTTP status, how many
-records it held and the fields of those records. Nothing is published.
+records it held and the fields of those records. Nothing is published. The report goes to
+stdout once every first page has arrived; warnings and retries are logged on stderr. A
+request is retried once, after at most 1 s (a run follows the config's retry policy).
 
 Options:
-  -c, --config FILE   pipeline file or bare dlt source config
-  -h, --help          show this help
+  -c, --config FILE     pipeline file or bare dlt source config
+${OUTPUT_HELP}
+  -h, --help            show this help
 
 Exit codes: 0 ok, 2 config or missing secret, 3 source API, 4 credentials.`,
   async run(argv, io) {
-    const { values } = parseFlags('check', argv, { config: { type: 'string', short: 'c' } });
-    const logger = createLogger({ level: 'warn', format: 'pretty', stream: io.stderr });
+    const { values } = parseFlags('check', argv, { config: { type: 'string', short: 'c' }, ...OUTPUT_OPTIONS });
+    const logger = commandLogger('check', values, io);
     const loaded = await loadConfig(requireFlag('check', 'config', values.config), { env: io.env });
-    io.stdout.write(`config ok: ${loaded.file} (${loaded.resources.length} resources)\n`);
-    for (const warning of loaded.warnings) io.stdout.write(`warning: ${warning}\n`);
+    for (const warning of loaded.warnings) logger.warn(warning);
     const wanted = new Set(loaded.resources.filter((r) => r.selected).map((r) => r.name));
-    const client = loaded.pipeline.source.client;
+    // A check is a quick loop: an unreachable API should not wait out the run's 2/4/8 s backoff.
+    const client = { ...loaded.pipeline.source.client, max_retries: 1, backoff_factor: 1, max_retry_delay_ms: 1000 };
     const http = createHttpClient({ timeoutMs: client.timeout_ms ?? 60000 });
     const firstPages = new Map<string, { status: number; records: unknown[]; url: string }>();
     try {
@@ -45,6 +48,9 @@ Exit codes: 0 ok, 2 config or missing secret, 3 source API, 4 credentials.`,
     } finally {
       http.close();
     }
+    // Only now: some config mistakes (a base_url without a scheme) surface with the first request.
+    const count = loaded.resources.length;
+    io.stdout.write(`config ok: ${loaded.file} (${count} ${count === 1 ? 'resource' : 'resources'})\n`);
     for (const name of wanted) {
       const page = firstPages.get(name);
       if (!page) {

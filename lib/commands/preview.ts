@@ -3,9 +3,9 @@ import { loadConfig } from '../config/load';
 import { ConfigError } from '../errors';
 import { freshPlans } from '../extract/plans';
 import { createHttpClient } from '../http/client';
-import { createLogger } from '../observability/logger';
 import { extract } from '../pipeline';
 import { intFlag, parseFlags, requireFlag } from './args';
+import { commandLogger, OUTPUT_HELP, OUTPUT_OPTIONS } from './output';
 import type { Command } from './types';
 
 export const previewCommand: Command = {
@@ -22,7 +22,7 @@ Options:
   -c, --config FILE     pipeline file or bare dlt source config
   -r, --resource NAME   only this resource (repeatable)
   -n, --max-pages N     stop each request chain after N pages
-      --log-level L     debug | info | warn | error (default warn)
+${OUTPUT_HELP}
   -h, --help            show this help
 
 Exit codes: 0 ok, 2 config, 3 source API, 4 credentials, 130 interrupted.`,
@@ -31,10 +31,10 @@ Exit codes: 0 ok, 2 config, 3 source API, 4 credentials, 130 interrupted.`,
       config: { type: 'string', short: 'c' },
       resource: { type: 'string', short: 'r', multiple: true },
       'max-pages': { type: 'string', short: 'n' },
-      'log-level': { type: 'string' },
+      ...OUTPUT_OPTIONS,
     });
     const maxPages = intFlag('preview', 'max-pages', values['max-pages']);
-    const logger = createLogger({ level: (values['log-level'] as 'warn') ?? 'warn', format: 'pretty', stream: io.stderr });
+    const logger = commandLogger('preview', values, io);
     const loaded = await loadConfig(requireFlag('preview', 'config', values.config), { env: io.env });
     for (const warning of loaded.warnings) logger.warn(warning);
     const { resources } = loaded;

@@ -1,10 +1,10 @@
 import { loadConfig } from '../config/load';
 import { topicName } from '../sink/resource-sinks';
 import { ConfigError } from '../errors';
-import { createLogger } from '../observability/logger';
 import { createKafka, kafkaFailure } from '../sink/kafka';
 import { readTopic } from '../sink/read-topic';
 import { parseFlags } from './args';
+import { commandLogger, OUTPUT_HELP, OUTPUT_OPTIONS } from './output';
 import type { Command } from './types';
 
 export const replayCommand: Command = {
@@ -24,6 +24,7 @@ Options:
   -t, --topic TOPIC     replay this topic instead (needs --brokers or KAFKA_BROKERS)
   -b, --brokers LIST    comma-separated brokers (default KAFKA_BROKERS or 127.0.0.1:9092)
   -s, --summary         print only counts: records read, live keys, tombstoned keys
+${OUTPUT_HELP}
   -h, --help            show this help
 
 Values are printed as JSON when they are JSON; Avro values are printed base64-encoded.
@@ -35,8 +36,9 @@ Exit codes: 0 ok, 2 config or usage, 5 Kafka.`,
       topic: { type: 'string', short: 't' },
       brokers: { type: 'string', short: 'b' },
       summary: { type: 'boolean', short: 's' },
+      ...OUTPUT_OPTIONS,
     });
-    const logger = createLogger({ level: 'warn', format: 'pretty', stream: io.stderr });
+    const logger = commandLogger('replay', values, io);
     let topic: string;
     let kafkaConfig;
     if (values.config) {

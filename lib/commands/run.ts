@@ -2,12 +2,12 @@ import { loadConfig } from '../config/load';
 import { runPipeline, type ResourceSummary } from '../delivery';
 import { formatError } from '../observability/format-error';
 import { ConfigError, ExitCode, FencedError, Rest2KafkaError } from '../errors';
-import { createLogger } from '../observability/logger';
 import { kafkajsFastPaths } from '../preload';
 import { createMetrics } from '../observability/metrics';
 import { startOpsServer } from '../observability/ops-server';
-import { formatSummary, progressReporter } from '../observability/progress';
+import { formatSummary, progressDisplay } from '../observability/progress';
 import { intFlag, parseFlags, requireFlag } from './args';
+import { commandLogger, OUTPUT_HELP, OUTPUT_OPTIONS, stderrIsTty } from './output';
 import type { Command } from './types';
 
 export const runCommand: Command = {
@@ -30,9 +30,7 @@ Options:
                         configuration errors and fencing, which stop the service
       --metrics-port N  serve /metrics (Prometheus), /healthz and /readyz on this port
       --metrics-host H  address to bind (default 127.0.0.1; 0.0.0.0 in a container)
-      --log-level L     debug | info | warn | error (default info)
-      --log-format F    json | pretty (default: pretty on a terminal, else json)
-  -q, --quiet           no progress line and no summary table
+${OUTPUT_HELP}; no progress line and no summary table
   -h, --help            show this help
 
 Environment: KAFKA_BROKERS overrides kafka.brokers; secrets come from the environment or
@@ -47,21 +45,16 @@ Exit codes: 0 ok, 2 config, 3 source API, 4 credentials, 5 Kafka, 6 invalid reco
       resource: { type: 'string', short: 'r', multiple: true },
       'full-refresh': { type: 'boolean' },
       'dry-run': { type: 'boolean' },
-      'log-level': { type: 'string' },
-      'log-format': { type: 'string' },
-      quiet: { type: 'boolean', short: 'q' },
+      ...OUTPUT_OPTIONS,
       interval: { type: 'string' },
       'metrics-port': { type: 'string' },
       'metrics-host': { type: 'string' },
     });
     const metricsPort = values['metrics-port'] === undefined ? null : intFlag('run', 'metrics-port', values['metrics-port'])!;
     const intervalMs = values.interval === undefined ? null : parseDuration(values.interval);
-    const isTty = Boolean((io.stderr as { isTTY?: boolean }).isTTY);
-    const logger = createLogger({
-      level: (values['log-level'] as 'info') ?? 'info',
-      format: (values['log-format'] as 'json' | 'pretty') ?? (isTty ? 'pretty' : 'json'),
-      stream: io.stderr,
-    });
+    const progress = values.quiet ? null : progressDisplay(io.stderr, stderrIsTty(io));
+    // Logs go through the progress display, which keeps the progress line below them.
+    const logger = commandLogger('run', values, io, progress?.stream);
     const loaded = await loadConfig(requireFlag('run', 'config', values.config), { env: io.env });
     for (const warning of loaded.warnings) logger.warn(warning);
     logger.debug('kafkajs fast paths', { status: kafkajsFastPaths });
@@ -77,11 +70,11 @@ Exit codes: 0 ok, 2 config, 3 source API, 4 credentials, 5 Kafka, 6 invalid reco
         dryRun: values['dry-run'] ?? false,
         logger,
         signal: io.signal,
-        onProgress: values.quiet ? undefined : progressReporter(io.stderr, isTty),
+        onProgress: progress?.update,
         metrics,
-      });
+      }).finally(() => progress?.clear());
       ops?.setReady(true);
-      if (!values.quiet) io.stderr.write(formatSummary(result.summaries as ResourceSummary[], values['dry-run'] ?? false));
+      if (progress) io.stderr.write(formatSummary(result.summaries as ResourceSummary[], values['dry-run'] ?? false));
       return result;
     };
     try {

@@ -1,4 +1,5 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { lastValueFrom, takeWhile, tap } from 'rxjs';
 import { loadConfig } from '../config/load';
 import { ConfigError, ResponseError } from '../errors';
@@ -8,6 +9,7 @@ import { extract } from '../pipeline';
 import { formatSchema, inferSchema } from '../validation/infer';
 import { compileSchema } from '../validation/schemas';
 import { intFlag, parseFlags, requireFlag } from './args';
+import { commandLogger, OUTPUT_HELP, OUTPUT_OPTIONS } from './output';
 import type { Command } from './types';
 
 export const schemaCommand: Command = {
@@ -27,6 +29,7 @@ Options:
   -n, --pages N         pages to sample (default 5)
   -o, --out FILE        write the schema to FILE instead of stdout (refuses to overwrite)
       --force           overwrite FILE
+${OUTPUT_HELP}
   -h, --help            show this help
 
 Exit codes: 0 ok, 2 config or usage, 3 source API (or no records to infer from), 4 credentials.`,
@@ -37,16 +40,17 @@ Exit codes: 0 ok, 2 config or usage, 3 source API (or no records to infer from),
       pages: { type: 'string', short: 'n' },
       out: { type: 'string', short: 'o' },
       force: { type: 'boolean' },
+      ...OUTPUT_OPTIONS,
     });
+    const logger = commandLogger('schema', values, io);
     const pages = intFlag('schema', 'pages', values.pages) ?? 5;
     const loaded = await loadConfig(requireFlag('schema', 'config', values.config), { env: io.env });
     const name = requireFlag('schema', 'resource', values.resource);
     if (!loaded.resources.some((r) => r.name === name)) {
       throw new ConfigError(`schema: no resource "${name}"; the config defines: ${loaded.resources.map((r) => r.name).join(', ')}`, { code: 'USAGE' });
     }
-    if (values.out && existsSync(values.out) && !values.force) {
-      throw new ConfigError(`schema: ${values.out} exists; pass --force to overwrite it`, { code: 'USAGE' });
-    }
+    // Before sampling: a mistake in --out should not cost the pages fetched first.
+    if (values.out) checkOut(values.out, name, values.force ?? false);
     const client = loaded.pipeline.source.client;
     const http = createHttpClient({ timeoutMs: client.timeout_ms ?? 60000 });
     const samples: unknown[] = [];
@@ -75,10 +79,25 @@ Exit codes: 0 ok, 2 config or usage, 3 source API (or no records to infer from),
     const text = formatSchema(schema);
     if (values.out) {
       writeFileSync(values.out, text.endsWith('\n') ? text : `${text}\n`);
-      io.stderr.write(`wrote ${values.out} (inferred from ${samples.length} records of ${seen} page(s)); review it, then keep it as ${name}.avsc in delivery.schemas_dir\n`);
+      logger.info(`wrote ${values.out}; review it, then keep it as ${name}.avsc in delivery.schemas_dir`, { records: samples.length, pages: seen });
     } else {
       io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     }
     return 0;
   },
 };
+
+/** Usage errors for an --out the schema could not be written to (exit 2, one line). */
+function checkOut(out: string, resource: string, force: boolean): void {
+  const dir = dirname(out);
+  const folder = statSync(dir, { throwIfNoEntry: false });
+  if (!folder?.isDirectory()) throw new ConfigError(`schema: --out ${out}: the folder ${dir} does not exist; create it first`, { code: 'USAGE' });
+  const file = statSync(out, { throwIfNoEntry: false });
+  if (file?.isDirectory()) throw new ConfigError(`schema: --out ${out} is a folder; name a file, such as ${join(out, `${resource}.avsc`)}`, { code: 'USAGE' });
+  if (file && !force) throw new ConfigError(`schema: ${out} exists; pass --force to overwrite it`, { code: 'USAGE' });
+  try {
+    accessSync(file ? out : dir, constants.W_OK);
+  } catch {
+    throw new ConfigError(`schema: --out ${out}: no permission to write ${file ? 'the file' : `in ${dir}`}`, { code: 'USAGE' });
+  }
+}

@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ConfigError } from '../errors';
 import type { Metrics } from './metrics';
 
 export interface OpsServer {
@@ -13,7 +14,20 @@ export interface OpsServer {
   close(): Promise<void>;
 }
 
-/** @example const ops = await startOpsServer(9464, '127.0.0.1', metrics) */
+/** The listen errors that are the caller's choice of port or address, not a bug. */
+const USER_LISTEN_ERRORS: Record<string, { why: string; flag: string }> = {
+  EADDRINUSE: { why: 'the port is in use', flag: '--metrics-port' },
+  EACCES: { why: 'permission denied (ports below 1024 need privileges)', flag: '--metrics-port' },
+  EADDRNOTAVAIL: { why: 'this machine has no such address', flag: '--metrics-host' },
+  ENOTFOUND: { why: 'no such host', flag: '--metrics-host' },
+};
+
+/**
+ * Starts the endpoint. A port in use (or an address this machine does not have) is a usage
+ * error naming `--metrics-port`/`--metrics-host`, exit 2, not a crash.
+ *
+ * @example const ops = await startOpsServer(9464, '127.0.0.1', metrics)
+ */
 export async function startOpsServer(port: number, host: string, metrics: Metrics): Promise<OpsServer> {
   let ready = false;
   let reason = 'starting';
@@ -33,7 +47,10 @@ export async function startOpsServer(port: number, host: string, metrics: Metric
     }
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const known = USER_LISTEN_ERRORS[error.code ?? ''];
+      reject(known ? new ConfigError(`cannot serve metrics on ${host}:${port}: ${known.why} (${error.code}); choose another ${known.flag}`, { code: 'USAGE' }) : error);
+    });
     server.listen(port, host, () => resolve());
   });
   return {
