@@ -23,10 +23,10 @@ async function cli(argv: string[]): Promise<{ code: number; stdout: string; stde
 }
 
 /** A config whose API does not exist: any request would fail, so a test passing here sent none. */
-function config(): string {
+function config(baseUrl = 'http://127.0.0.1:9'): string {
   return dir.write('pipeline.json', JSON.stringify({
     source: {
-      client: { base_url: 'http://127.0.0.1:9', auth: { type: 'api_key', name: 'api_key', api_key: { $secret: 'api_key' }, location: 'query' } },
+      client: { base_url: baseUrl, auth: { type: 'api_key', name: 'api_key', api_key: { $secret: 'api_key' }, location: 'query' } },
       resources: [{ name: 'incidents', endpoint: { path: '/v1/incidents' } }],
     },
   }));
@@ -51,6 +51,13 @@ describe('user mistakes are usage errors (exit 2, one line), not internal errors
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('error [USAGE]: run: --log-level must be one of debug, info, warn, error, got "verbose"\n');
   });
+});
+
+it('regression: check does not say "config ok" for a config that fails at the first request (a base_url without a scheme)', async () => {
+  const result = await cli(['check', '--config', config('127.0.0.1:9')]);
+  expect(result.code).toBe(2);
+  expect(result.stdout).toBe('');
+  expect(result.stderr).toContain('client.base_url must be an absolute http(s) URL');
 });
 
 describe('one set of output flags for every command', () => {
