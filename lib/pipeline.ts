@@ -2,15 +2,20 @@
  * Wires the extraction stages into one Observable per resource, merged: config → auth →
  * http → pagination → selection → processing → incremental. Parents and their dependent
  * resources form one family that shares the parent's page stream. No I/O of its own: the
- * HTTP client, back-pressure slots and the per-resource run plans are handed in.
+ * HTTP client and the per-resource run plans are handed in.
+ *
+ * Back-pressure is structural (pagination/page-hold.ts): every page keeps its slot in its
+ * chain until its consumers release it — the delivery once the page is committed (or packed
+ * within its budget), each dependent resource once its child requests for the page are done.
+ * In flight at most: resource_concurrency families × page_concurrency pages per chain, and
+ * child_concurrency child chains per dependent resource.
  */
 import { defaultMaxListeners, setMaxListeners } from 'node:events';
-import { defer, endWith, from, ignoreElements, map, merge, mergeAll, Observable, share, tap } from 'rxjs';
+import { defer, endWith, from, ignoreElements, map, merge, mergeAll, Observable, share } from 'rxjs';
 import { createAuth } from './auth/index';
 import type { ClientConfig, ResolvedResource } from './config/types';
 import { createPageFetcher } from './extract/fetch-page';
 import { resourcePages, type ExtractedPage, type ResourceRun } from './extract/resource-pages';
-import type { Slots } from './extract/slots';
 import type { HttpClient } from './http/client';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './http/retry';
 import type { IncrementalFilter } from './incremental/filter';
@@ -34,7 +39,6 @@ export interface ExtractOptions {
   wanted: ReadonlySet<string>;
   http: HttpClient;
   plans: ReadonlyMap<string, ResourcePlan>;
-  slots?: Slots;
   signal?: AbortSignal;
   maxPages?: number;
   onResponse?: (resource: string, status: number) => void;
@@ -54,7 +58,7 @@ export function extract(options: ExtractOptions): Observable<PipelineEvent> {
 
   // Every page in flight listens to the signal (its request, or its retry or rate-limit wait):
   // past Node's default of 10 listeners Node warns of a memory leak, which this is not.
-  const pagesInFlight = (options.client.page_concurrency ?? 4) * (options.client.resource_concurrency ?? 2);
+  const pagesInFlight = (options.client.page_concurrency ?? 4) * (options.client.resource_concurrency ?? 2) + (options.client.child_concurrency ?? 8);
   if (options.signal) setMaxListeners(Math.max(defaultMaxListeners, 2 * pagesInFlight + 4), options.signal);
   // One pacer for the whole API: its rate limit is per account, not per resource.
   const pacer = createRateLimitPacer();
@@ -67,8 +71,8 @@ export function extract(options: ExtractOptions): Observable<PipelineEvent> {
     const pages = resourcePages(run(resource), parentPages).pipe(share());
     const own: Observable<PipelineEvent> = options.wanted.has(resource.name)
       ? pages.pipe(map((page): PipelineEvent => ({ kind: 'page', page })), endWith<PipelineEvent>({ kind: 'done', resource: resource.name }))
-      : // Fetched only to drive its children: nobody publishes these pages, so free their slots here.
-        pages.pipe(tap(() => options.slots?.release()), ignoreElements());
+      : // Fetched only to drive its children, who hold each page while they need it.
+        pages.pipe(ignoreElements());
     const kids = (children.get(resource.name) ?? []).filter((c) => needed.has(c.name)).map((c) => family(c, pages));
     // merge subscribes to all of them synchronously, before the first (asynchronous) page
     // arrives, so no subscriber of the shared parent stream misses a page.
@@ -93,6 +97,9 @@ export function extract(options: ExtractOptions): Observable<PipelineEvent> {
       onRestart: plan.onRestart,
       maxPages: options.maxPages,
       pageConcurrency: resource.parent ? 1 : (options.client.page_concurrency ?? 4),
+      // dlt runs a dependent resource's items one by one unless it is `parallelized`; an
+      // explicit `parallelized: false` keeps that, otherwise child_concurrency chains run at once.
+      childConcurrency: resource.parallelized === false ? 1 : (options.client.child_concurrency ?? 8),
       fetcher: () =>
         createPageFetcher({
           resource: resource.name,
@@ -102,7 +109,6 @@ export function extract(options: ExtractOptions): Observable<PipelineEvent> {
           retryStatuses: options.client.retry_statuses ?? [429, 500, 502, 503, 504],
           responseActions: resource.endpoint.response_actions,
           dataSelector: resource.endpoint.data_selector,
-          slots: options.slots,
           pacer,
           signal: options.signal,
           onResponse: (status) => options.onResponse?.(resource.name, status),

@@ -53,6 +53,7 @@ function resolveResource(r: ResourceConfig): ResolvedResource {
     selected: r.selected ?? true,
     processingSteps: r.processing_steps ?? [],
     includeFromParent: r.include_from_parent ?? [],
+    parallelized: r.parallelized ?? null,
     parent: parentsOf(endpoint)[0] ?? null,
   };
 }
@@ -125,6 +126,7 @@ export const CLIENT_DEFAULTS = {
   retry_statuses: [429, 500, 502, 503, 504],
   page_concurrency: 4,
   resource_concurrency: 2,
+  child_concurrency: 8,
 } as const satisfies Partial<ClientConfig>;
 
 /** `client` with every rest2kafka HTTP setting filled in. */

@@ -214,6 +214,7 @@ export const client: Spec = object('a client object', {
   retry_statuses: arrayOf(int({ min: 100, max: 599 })),
   page_concurrency: int({ min: 1 }),
   resource_concurrency: int({ min: 1 }),
+  child_concurrency: int({ min: 1 }),
 }, {
   unsupported: { session: 'rest2kafka uses its own HTTP client; set timeout_ms, max_retries, backoff_factor, max_retry_delay_ms and retry_statuses under client instead' },
 });

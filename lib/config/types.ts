@@ -207,6 +207,8 @@ export interface ClientConfig {
   page_concurrency?: number;
   /** Resources extracted concurrently. Default 2. */
   resource_concurrency?: number;
+  /** Request chains of a dependent resource run at once, one per parent record. Default 8. */
+  child_concurrency?: number;
 }
 
 export interface SourceConfig {
@@ -230,6 +232,8 @@ export interface ResolvedResource {
   selected: boolean;
   processingSteps: ProcessingStep[];
   includeFromParent: string[];
+  /** dlt's `parallelized` as configured (`null`: not set); `false` runs child requests one at a time. */
+  parallelized: boolean | null;
   /** Name of the parent resource for dependent resources, else null. */
   parent: string | null;
 }

@@ -2,7 +2,7 @@
  * One page, end to end through the HTTP stages: auth → send → response actions → status
  * check → JSON → data selector, with the retry wrapped around exactly this page.
  */
-import { catchError, defer, from, switchMap, tap, throwError } from 'rxjs';
+import { catchError, Observable, of, switchMap, throwError } from 'rxjs';
 import type { ResponseAction } from '../config/types';
 import type { Auth } from '../auth/types';
 import { ResponseError, RetriesExhaustedError } from '../errors';
@@ -16,6 +16,7 @@ import type { FetchPage } from '../pagination/paginate';
 import type { PageResponse } from '../pagination/types';
 import { compileSelection, compileSelector, detectSelector, selectionProblem } from '../selection/data-selector';
 import { memberPath, recordJson } from '../selection/record-json';
+import { heldUntilReleased } from '../pagination/page-hold';
 
 export interface PageFetcherOptions {
   resource: string;
@@ -26,12 +27,7 @@ export interface PageFetcherOptions {
   responseActions?: ResponseAction[];
   /** The configured selector; `null`/undefined = detect from the first response (dlt). */
   dataSelector?: string | null;
-  /**
-   * Back-pressure from the sink: a slot is taken before a page is fetched (once, not per
-   * retry) and given back by whoever consumes the page — or here, when a response action
-   * ignored it and there is no page to consume.
-   */
-  slots?: { acquire(): Promise<void>; release(): void };
+  /** The run's signal; unsubscribing from a page aborts its request too. */
   signal?: AbortSignal;
   /** Paces requests by the API's advertised rate limit; shared by every chain of one API. */
   pacer?: RateLimitPacer;
@@ -56,12 +52,12 @@ export function createPageFetcher(options: PageFetcherOptions): FetchPage {
   let path: string[] | null = configured && options.recordJson ? memberPath(options.dataSelector!) : null;
   const auth = options.auth ? describeAuth(options.auth) : null;
 
-  const send = async (request: PageRequest): Promise<HttpResponse> => {
-    const authed = options.auth ? await options.auth.apply(request, options.signal) : request;
-    await options.pacer?.acquire(options.signal);
+  const send = async (request: PageRequest, signal: AbortSignal): Promise<HttpResponse> => {
+    const authed = options.auth ? await options.auth.apply(request, signal) : request;
+    await options.pacer?.acquire(signal);
     let response: HttpResponse;
     try {
-      response = await options.client.send(authed, options.signal);
+      response = await options.client.send(authed, signal);
     } catch (error) {
       options.pacer?.observe(0, {});
       throw error;
@@ -71,13 +67,13 @@ export function createPageFetcher(options: PageFetcherOptions): FetchPage {
     return response;
   };
 
-  const fetchOnce = async (request: PageRequest, index: number): Promise<PageResponse | null> => {
-    let response = await send(request);
+  const fetchOnce = async (request: PageRequest, index: number, signal: AbortSignal): Promise<PageResponse | null> => {
+    let response = await send(request, signal);
     if (response.status === 401 && options.auth?.renew) {
       // A token the API no longer accepts: one more try on a fresh one before calling the
       // credentials wrong (a second 401 is then reported as such).
       options.auth.renew();
-      response = await send(request);
+      response = await send(request, signal);
     }
     const acted = applyResponseActions(options.responseActions, response);
     if (acted === 'ignore') return null;
@@ -109,17 +105,32 @@ export function createPageFetcher(options: PageFetcherOptions): FetchPage {
     return { status: response.status, headers: response.headers, body, records, ...(json && { recordJson: json }) };
   };
 
-  const fetchWithRetry = (request: PageRequest, index: number) =>
-    defer(() => from(fetchOnce(request, index))).pipe(
+  // One attempt; unsubscribing (an early stop, an error elsewhere, SIGTERM) aborts its request.
+  const attempt = (request: PageRequest, index: number) =>
+    new Observable<PageResponse | null>((subscriber) => {
+      const controller = new AbortController();
+      const abort = () => controller.abort();
+      if (options.signal?.aborted) abort();
+      else options.signal?.addEventListener('abort', abort);
+      fetchOnce(request, index, controller.signal).then(
+        (page) => {
+          subscriber.next(page);
+          subscriber.complete();
+        },
+        (error: unknown) => subscriber.error(error),
+      );
+      return () => {
+        options.signal?.removeEventListener('abort', abort);
+        abort();
+      };
+    });
+
+  // The page keeps its slot in the pagination stream until its consumers release it (page-hold.ts).
+  return (request, index) =>
+    attempt(request, index).pipe(
       retryWithBackoff<PageResponse | null>(options.retry),
       catchError((error: unknown) => throwError(() => locate(error, options.resource, index))),
-    );
-  const slots = options.slots;
-  if (!slots) return fetchWithRetry;
-  return (request, index) =>
-    defer(() => from(slots.acquire())).pipe(
-      switchMap(() => fetchWithRetry(request, index)),
-      tap({ next: (page) => page === null && slots.release(), error: () => slots.release() }),
+      switchMap((page) => (page === null ? of(null) : heldUntilReleased(page))),
     );
 }
 

@@ -4,7 +4,7 @@
  * request chain per parent record. No Kafka here: `preview`, `check` and `run` share it.
  */
 import { createHash } from 'node:crypto';
-import { concatMap, from, map, Observable, takeWhile } from 'rxjs';
+import { concatMap, EMPTY, finalize, from, map, mergeMap, Observable, takeWhile } from 'rxjs';
 import type { ClientConfig, JsonValue, ResolvedResource } from '../config/types';
 import { Rest2KafkaError, ResponseError } from '../errors';
 import { buildInitialRequest, includeFromParent } from '../http/endpoint-request';
@@ -15,8 +15,9 @@ import { createPaginator } from '../pagination/index';
 import { paginate, type FetchPage } from '../pagination/paginate';
 import { compileProcessingSteps } from '../selection/processing-steps';
 import type { RecordJson } from '../selection/record-json';
+import { holdPage, type Holdable } from '../pagination/page-hold';
 
-export interface ExtractedPage {
+export interface ExtractedPage extends Holdable {
   resource: string;
   index: number;
   /** Redacted URL of the page (for messages and dead letters). */
@@ -45,6 +46,8 @@ export interface ResourceRun {
   /** A fetcher for one request chain (one per parent record for dependent resources). */
   fetcher: () => FetchPage;
   pageConcurrency: number;
+  /** Request chains of a dependent resource run at once, over all parent records. */
+  childConcurrency: number;
   incremental: IncrementalFilter | null;
   /**
    * Continue an interrupted run from `request`, after re-reading the last committed page: if
@@ -58,14 +61,28 @@ export interface ResourceRun {
   maxPages?: number;
 }
 
-/** Pages of a top-level resource, or of a dependent one given its parent's pages. */
-export function resourcePages(run: ResourceRun, parentPages?: Observable<{ resource: string; records: unknown[] }>): Observable<ExtractedPage> {
+/**
+ * Pages of a top-level resource, or of a dependent one given its parent's pages.
+ *
+ * A dependent resource runs one request chain per parent record, `childConcurrency` chains at
+ * once over all parent records. It holds each parent page until the chains for all of that
+ * page's records are done, so the parent's pagination (which keeps a slot per held page) cannot
+ * run ahead of slow children: the records waiting for a chain are those of held pages only.
+ */
+export function resourcePages(run: ResourceRun, parentPages?: Observable<{ resource: string; records: unknown[] } & Holdable>): Observable<ExtractedPage> {
   const steps = compileProcessingSteps(run.resource.processingSteps, run.resource.name);
   if (!parentPages) return chain(run, steps, undefined);
   const parentName = run.resource.parent!;
+  const childRun = { ...run, resume: undefined };
   return parentPages.pipe(
-    concatMap((page) => from(page.records)),
-    concatMap((record) => chain({ ...run, resume: undefined }, steps, { name: parentName, record: record as Record<string, unknown> })),
+    mergeMap((page) => {
+      if (page.records.length === 0) return EMPTY;
+      const release = holdPage(page);
+      let left = page.records.length;
+      const done = () => (left -= 1) === 0 && release();
+      return from(page.records.map((record) => ({ record: record as Record<string, unknown>, done })));
+    }),
+    mergeMap(({ record, done }) => chain(childRun, steps, { name: parentName, record }).pipe(finalize(done)), run.childConcurrency),
   );
 }
 
@@ -147,6 +164,7 @@ function pagesOf(
       }
       return {
         resource: resource.name,
+        ...(env.response.hold && { hold: env.response.hold }),
         index: env.index,
         url: env.request.url,
         status: env.response.status,

@@ -1,11 +1,22 @@
 /**
  * `mergeMap` that runs up to `concurrency` inner Observables at once but emits their results
- * in source order. A slot is freed only when its result has been emitted, so a slow early
- * page holds back later ones instead of letting finished pages pile up: memory stays bounded
- * by `concurrency` results.
+ * in source order. Each inner emits exactly one result. A result is emitted as soon as every
+ * earlier one has been; its slot is freed when it has been emitted *and* its inner has
+ * completed. So a slow early page holds back later ones instead of letting finished pages pile
+ * up, and an inner that stays open after emitting (a page held until its consumers are done,
+ * see page-hold.ts) keeps its slot: memory stays bounded by `concurrency` results.
  */
 import { Observable, OperatorFunction, Subscription } from 'rxjs';
 
+interface Slot<R> {
+  received: boolean;
+  value?: R;
+  emitted: boolean;
+  completed: boolean;
+  sub?: Subscription;
+}
+
+/** @example from(requests).pipe(orderedMergeMap((request, i) => fetchPage(request, i), 4)) */
 export function orderedMergeMap<T, R>(
   project: (value: T, index: number) => Observable<R>,
   concurrency: number,
@@ -13,40 +24,66 @@ export function orderedMergeMap<T, R>(
   return (source) =>
     new Observable<R>((subscriber) => {
       const pending: T[] = [];
-      // One slot per started inner: its single result once it arrives.
-      const slots: { done: boolean; value?: R; sub?: Subscription }[] = [];
+      /** Started inners whose result is not emitted yet, in source order. */
+      const ordered: Slot<R>[] = [];
+      /** Started inners that still hold a slot (not both emitted and completed). */
+      const active = new Set<Slot<R>>();
       let nextIndex = 0;
       let sourceDone = false;
+      let draining = false;
+
+      const settle = (slot: Slot<R>) => {
+        if (slot.emitted && slot.completed) active.delete(slot);
+      };
 
       const drain = () => {
-        while (slots.length > 0 && slots[0].done) {
-          const slot = slots.shift()!;
-          subscriber.next(slot.value as R);
+        // Emitting can make an inner complete synchronously, which drains again: one loop runs.
+        if (draining) return;
+        draining = true;
+        try {
+          for (;;) {
+            if (ordered.length > 0 && ordered[0].received) {
+              const slot = ordered.shift()!;
+              slot.emitted = true;
+              subscriber.next(slot.value as R);
+              slot.value = undefined;
+              settle(slot);
+              continue;
+            }
+            if (active.size < concurrency && pending.length > 0 && !subscriber.closed) {
+              start(pending.shift()!);
+              continue;
+            }
+            break;
+          }
+        } finally {
+          draining = false;
         }
-        while (slots.length < concurrency && pending.length > 0) start(pending.shift()!);
-        if (sourceDone && pending.length === 0 && slots.length === 0) subscriber.complete();
+        if (sourceDone && pending.length === 0 && active.size === 0) subscriber.complete();
       };
 
       const start = (value: T) => {
-        const slot: { done: boolean; value?: R; sub?: Subscription } = { done: false };
-        slots.push(slot);
-        let received = false;
+        const slot: Slot<R> = { received: false, emitted: false, completed: false };
+        ordered.push(slot);
+        active.add(slot);
         slot.sub = project(value, nextIndex++).subscribe({
           next: (result) => {
-            if (received) {
+            if (slot.received) {
               subscriber.error(new Error('orderedMergeMap: an inner Observable emitted more than once'));
               return;
             }
-            received = true;
+            slot.received = true;
             slot.value = result;
+            drain();
           },
           error: (err: unknown) => subscriber.error(err),
           complete: () => {
-            if (!received) {
+            if (!slot.received) {
               subscriber.error(new Error('orderedMergeMap: an inner Observable completed without a value'));
               return;
             }
-            slot.done = true;
+            slot.completed = true;
+            settle(slot);
             drain();
           },
         });
@@ -66,7 +103,7 @@ export function orderedMergeMap<T, R>(
 
       return () => {
         outer.unsubscribe();
-        for (const slot of slots) slot.sub?.unsubscribe();
+        for (const slot of active) slot.sub?.unsubscribe();
       };
     });
 }

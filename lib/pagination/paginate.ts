@@ -30,7 +30,10 @@ export interface PageEnvelope {
 export type FetchPage = (request: PageRequest, index: number) => Observable<PageResponse | null>;
 
 export interface PaginateOptions {
-  /** Pages fetched at once when the total is known; 1 = strictly sequential. */
+  /**
+   * Pages fetched at once when the total is known; 1 = strictly sequential. Without a total,
+   * requests are sequential and this many pages may be held by consumers meanwhile.
+   */
   concurrency: number;
   /** Used when `paginator` is null (auto-detection on the first response). */
   detect: (response: PageResponse) => Paginator;
@@ -56,7 +59,7 @@ export function paginate(
         const strategy = paginator ?? options.detect(response);
         const bulk = options.concurrency > 1 && strategy.remaining ? strategy.remaining(firstRequest, response) : null;
         if (!bulk || bulk.length === 0) {
-          return sequential(strategy, fetchPage, envelope(strategy, startIndex, firstRequest, response));
+          return sequential(strategy, fetchPage, envelope(strategy, startIndex, firstRequest, response), options.concurrency);
         }
         const expectedPages = startIndex + 1 + bulk.length;
         const head: PageEnvelope = { index: startIndex, request: firstRequest, response, next: bulk[0], isLast: false, expectedPages };
@@ -86,8 +89,12 @@ export function paginate(
   });
 }
 
-function sequential(strategy: Paginator, fetchPage: FetchPage, head: PageEnvelope): Observable<PageEnvelope> {
-  return of(head).pipe(expand((env) => follow(strategy, fetchPage, env), 1));
+/**
+ * One request at a time: each page's request comes from the page before. Up to `held` pages may
+ * still be held by their consumers (page-hold.ts) while the next is fetched.
+ */
+function sequential(strategy: Paginator, fetchPage: FetchPage, head: PageEnvelope, held: number): Observable<PageEnvelope> {
+  return of(head).pipe(expand((env) => follow(strategy, fetchPage, env), Math.max(1, held)));
 }
 
 /** The page after `env`, if any, as a one-element (or empty) Observable. */

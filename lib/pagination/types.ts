@@ -4,9 +4,10 @@
  */
 import type { PageRequest } from '../http/request';
 import type { RecordJson } from '../selection/record-json';
+import type { Holdable } from './page-hold';
 
-/** What a paginator sees of a response. */
-export interface PageResponse {
+/** What a paginator sees of a response; a fetched one carries its hold (page-hold.ts). */
+export interface PageResponse extends Holdable {
   status: number;
   /** Lower-case header names. */
   headers: Record<string, string>;

@@ -17,6 +17,7 @@ function resource(endpoint: Partial<EndpointConfig> & { path: string }, name = '
     selected: true,
     processingSteps: [],
     includeFromParent: [],
+    parallelized: null,
     parent: null,
   };
 }
