@@ -1,5 +1,5 @@
 /**
- * Retry with exponential backoff and `Retry-After`, as an RxJS operator. Apply it to the
+ * Retry with jittered exponential backoff and `Retry-After`, as an RxJS operator. Apply it to the
  * deferred fetch of one page — `defer(() => fetchPage(req)).pipe(retryWithBackoff(policy))` —
  * because `retry` resubscribes to its source: a failure on page 7 then repeats page 7 only.
  */
@@ -17,10 +17,12 @@ export interface RetryInfo {
 export interface RetryPolicy {
   /** Retries after the first try (the seed: 3, so at most 4 attempts). */
   maxRetries: number;
-  /** Seconds; the wait before retry n is `backoffFactor · 2^(n−1)` (2, 4, 8 s for 2). */
+  /** Seconds; the wait before retry n is at most `backoffFactor · 2^(n−1)` (2, 4, 8 s for 2). */
   backoffFactor: number;
   /** Cap on any single wait, `Retry-After` included. */
   maxDelayMs: number;
+  /** Uniform in [0, 1), the source of jitter; `Math.random` by default. Fix it to test waits. */
+  random?: () => number;
   onRetry?(info: RetryInfo): void;
 }
 
@@ -53,15 +55,28 @@ export function retryWithBackoff<T>(policy: RetryPolicy, scheduler: SchedulerLik
     });
 }
 
+/** The most a `Retry-After` wait is lengthened by, as a share of the hint. */
+const HINT_JITTER = 0.1;
+
 /**
- * The wait before retry `retryNumber` (1-based): the `Retry-After` of an HttpStatusError in the
- * cause chain when it gives a positive wait, else `backoffFactor · 2^(retryNumber−1)` seconds;
- * either capped at `maxDelayMs`.
+ * The wait before retry `retryNumber` (1-based), jittered so that chains failing together do
+ * not retry together. With a positive `Retry-After` from an HttpStatusError in the cause chain:
+ * the hint plus up to 10% more, never less, as the API asked. Otherwise "full jitter", uniform
+ * in [0, min(`backoffFactor · 2^(retryNumber−1)` s, `maxDelayMs`)): of the usual variants it
+ * spreads retries widest and does the least work
+ * (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/). A hint beyond
+ * `maxDelayMs` is cut to it.
+ *
+ * @example
+ * retryDelayMs({ maxRetries: 3, backoffFactor: 2, maxDelayMs: 300_000, random: () => 0.5 }, 2, networkError, Date.now()); // 2000
  */
 export function retryDelayMs(policy: RetryPolicy, retryNumber: number, error: unknown, nowMs: number): number {
+  const random = policy.random ?? Math.random;
   const hinted = retryAfterMs(findRetryAfter(error), nowMs);
-  const wait = hinted ?? policy.backoffFactor * 1000 * 2 ** (retryNumber - 1);
-  return Math.min(Math.max(wait, 0), policy.maxDelayMs);
+  // The cap bounds the range before the draw: capping after it would pin most long waits at
+  // the cap, all together.
+  if (hinted === null) return Math.round(random() * Math.min(policy.backoffFactor * 1000 * 2 ** (retryNumber - 1), policy.maxDelayMs));
+  return Math.round(Math.min(hinted * (1 + HINT_JITTER * random()), policy.maxDelayMs));
 }
 
 const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /;

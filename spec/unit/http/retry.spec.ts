@@ -1,9 +1,10 @@
-import { Observable, catchError, concatMap, defer, from, map, of, throwError } from 'rxjs';
+import { Observable, catchError, concatMap, defer, from, map, merge, of, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { AuthError, HttpStatusError, NetworkError, RetriesExhaustedError } from '../../../lib/errors';
-import { retryAfterMs, retryWithBackoff, type RetryInfo, type RetryPolicy } from '../../../lib/http/retry';
+import { DEFAULT_RETRY_POLICY, retryAfterMs, retryDelayMs, retryWithBackoff, type RetryInfo, type RetryPolicy } from '../../../lib/http/retry';
 
-const POLICY: RetryPolicy = { maxRetries: 3, backoffFactor: 2, maxDelayMs: 300_000 };
+/** The seed's policy with the jitter fixed mid-range: backoff waits are half the exponential step, hints 5% longer. */
+const POLICY: RetryPolicy = { maxRetries: 3, backoffFactor: 2, maxDelayMs: 300_000, random: () => 0.5 };
 
 const network = (n = 1): NetworkError => new NetworkError(`GET https://x/a?api_key=*** failed: connection refused (#${n})`);
 const status = (code: number, retryAfter: string | null = null): HttpStatusError =>
@@ -34,17 +35,17 @@ beforeEach(() => {
 
 describe('retryWithBackoff: wait times in virtual time', () => {
   it.each<[string, unknown[], Partial<RetryPolicy>, string]>([
-    ['exponential 2, 4, 8 s with factor 2', [network(1), network(2), network(3)], {}, '14000ms (a|)'],
-    ['exponential 1, 2 s with factor 1', [network(1), network(2)], { backoffFactor: 1 }, '3000ms (a|)'],
-    ['exponential capped by maxDelayMs', [network(1), network(2), network(3)], { maxDelayMs: 3000 }, '8000ms (a|)'],
-    ['Retry-After seconds replace the exponential wait', [status(503, '5')], {}, '5000ms (a|)'],
-    ['Retry-After as an HTTP date (date − now)', [status(429, 'Thu, 01 Jan 1970 00:00:07 GMT')], {}, '7000ms (a|)'],
+    ['exponential ranges 2, 4, 8 s with factor 2', [network(1), network(2), network(3)], {}, '7000ms (a|)'],
+    ['exponential ranges 1, 2 s with factor 1', [network(1), network(2)], { backoffFactor: 1 }, '1500ms (a|)'],
+    ['exponential ranges capped by maxDelayMs', [network(1), network(2), network(3)], { maxDelayMs: 3000 }, '4000ms (a|)'],
+    ['Retry-After seconds replace the exponential wait', [status(503, '5')], {}, '5250ms (a|)'],
+    ['Retry-After as an HTTP date (date − now)', [status(429, 'Thu, 01 Jan 1970 00:00:07 GMT')], {}, '7350ms (a|)'],
     ['Retry-After clamped to maxDelayMs', [status(429, '100000')], { maxDelayMs: 60_000 }, '60000ms (a|)'],
-    ['Retry-After: 0 is no hint → exponential', [status(429, '0')], {}, '2000ms (a|)'],
-    ['a past Retry-After date is no hint → exponential', [status(429, 'Thu, 01 Jan 1970 00:00:00 GMT')], {}, '2000ms (a|)'],
-    ['an unparsable Retry-After → exponential', [status(503, '1.5')], {}, '2000ms (a|)'],
-    ['Retry-After read through the cause chain', [new Error('wrapped', { cause: status(503, '3') })], {}, '3000ms (a|)'],
-    ['mixed: hint, then exponential for the second retry', [status(503, '1'), network()], {}, '5000ms (a|)'],
+    ['Retry-After: 0 is no hint → exponential', [status(429, '0')], {}, '1000ms (a|)'],
+    ['a past Retry-After date is no hint → exponential', [status(429, 'Thu, 01 Jan 1970 00:00:00 GMT')], {}, '1000ms (a|)'],
+    ['an unparsable Retry-After → exponential', [status(503, '1.5')], {}, '1000ms (a|)'],
+    ['Retry-After read through the cause chain', [new Error('wrapped', { cause: status(503, '3') })], {}, '3150ms (a|)'],
+    ['mixed: hint, then exponential for the second retry', [status(503, '1'), network()], {}, '3050ms (a|)'],
   ])('%s', (_name, failures, policy, expected) => {
     scheduler.run(({ expectObservable }) => {
       const { fetch } = flakyFetch(failures, 'a');
@@ -57,13 +58,84 @@ describe('retryWithBackoff: wait times in virtual time', () => {
     scheduler.run(({ expectObservable }) => {
       const { fetch } = flakyFetch([network(1), status(429, '30'), network(3)], 'a');
       const policy: RetryPolicy = { ...POLICY, onRetry: ({ attempt, delayMs }) => seen.push({ attempt, delayMs }) };
-      expectObservable(fetch.pipe(retryWithBackoff(policy, scheduler))).toBe('40000ms (a|)');
+      expectObservable(fetch.pipe(retryWithBackoff(policy, scheduler))).toBe('36500ms (a|)');
     });
     expect(seen).toEqual([
-      { attempt: 1, delayMs: 2000 },
-      { attempt: 2, delayMs: 30_000 },
-      { attempt: 3, delayMs: 8000 },
+      { attempt: 1, delayMs: 1000 },
+      { attempt: 2, delayMs: 31_500 },
+      { attempt: 3, delayMs: 4000 },
     ]);
+  });
+});
+
+describe('retryDelayMs: jitter', () => {
+  const at = (r: number): RetryPolicy => ({ ...POLICY, random: () => r });
+  const NOW = 0;
+
+  it.each<[number, number, number]>([
+    // [random, retry number, wait]: full jitter across [0, 2 · 2^(n−1) s)
+    [0, 1, 0],
+    [0.25, 1, 500],
+    [0.999, 1, 1998],
+    [0.25, 3, 2000],
+    [0.999, 3, 7992],
+  ])('backoff at random %p, retry %p: %p ms', (r, retryNumber, wait) => {
+    expect(retryDelayMs(at(r), retryNumber, network(), NOW)).toBe(wait);
+  });
+
+  it.each<[number, string, number]>([
+    // [random, Retry-After, wait]: the hint, plus up to 10% more
+    [0, '1', 1000],
+    [0.5, '1', 1050],
+    [0.999, '1', 1100],
+    [0.999, '30', 32_997],
+  ])('Retry-After at random %p of "%s": %p ms, never less than the hint', (r, hint, wait) => {
+    expect(retryDelayMs(at(r), 1, status(429, hint), NOW)).toBe(wait);
+  });
+
+  it('stays within its range for any random draw: [0, min(step, maxDelayMs)], [hint, min(1.1 · hint, maxDelayMs)]', () => {
+    const policy = (r: number): RetryPolicy => ({ ...POLICY, maxDelayMs: 20_000, random: () => r });
+    const outside: string[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const r = i / 1000;
+      for (let n = 1; n <= 6; n++) {
+        const wait = retryDelayMs(policy(r), n, network(), NOW);
+        if (wait < 0 || wait > Math.min(2000 * 2 ** (n - 1), 20_000)) outside.push(`retry ${n} at ${r}: ${wait}`);
+      }
+      for (const hint of [1, 7, 19, 25]) {
+        const wait = retryDelayMs(policy(r), 1, status(429, String(hint)), NOW);
+        if (wait < Math.min(hint * 1000, 20_000) || wait > Math.min(hint * 1100, 20_000)) outside.push(`hint ${hint} at ${r}: ${wait}`);
+      }
+    }
+    expect(outside).toEqual([]);
+  });
+
+  it('uses Math.random by default', () => {
+    const random = jest.spyOn(Math, 'random').mockReturnValue(0.25);
+    try {
+      expect(retryDelayMs(DEFAULT_RETRY_POLICY, 2, network(), NOW)).toBe(1000);
+    } finally {
+      random.mockRestore();
+    }
+  });
+
+  it('two chains failing together retry apart', () => {
+    scheduler.run(({ expectObservable }) => {
+      const a = flakyFetch([network(1)], 'a').fetch.pipe(retryWithBackoff({ ...POLICY, random: () => 0.2 }, scheduler));
+      const b = flakyFetch([network(2)], 'b').fetch.pipe(retryWithBackoff({ ...POLICY, random: () => 0.7 }, scheduler));
+      expectObservable(merge(a, b)).toBe('400ms a 999ms (b|)');
+    });
+  });
+
+  it('each retry of one chain draws afresh', () => {
+    const draws = [0.1, 0.9, 0.5];
+    const seen: number[] = [];
+    scheduler.run(({ expectObservable }) => {
+      const { fetch } = flakyFetch([network(1), network(2), network(3)], 'a');
+      const policy: RetryPolicy = { ...POLICY, random: () => draws.shift()!, onRetry: ({ delayMs }) => seen.push(delayMs) };
+      expectObservable(fetch.pipe(retryWithBackoff(policy, scheduler))).toBe('7800ms (a|)');
+    });
+    expect(seen).toEqual([200, 3600, 4000]);
   });
 });
 
@@ -86,7 +158,7 @@ describe('retryWithBackoff: what is retried', () => {
   it('succeeds after k failures, subscribing k + 1 times', () => {
     const { fetch, subscriptions } = flakyFetch([network(1), network(2)], 'a');
     scheduler.run(({ expectObservable }) => {
-      expectObservable(fetch.pipe(retryWithBackoff(POLICY, scheduler))).toBe('6000ms (a|)');
+      expectObservable(fetch.pipe(retryWithBackoff(POLICY, scheduler))).toBe('3000ms (a|)');
     });
     expect(subscriptions()).toBe(3);
   });
@@ -103,8 +175,8 @@ describe('retryWithBackoff: what is retried', () => {
           return outcome(error);
         }),
       );
-      expectObservable(result).toBe('14000ms (x|)', {
-        x: 'exhausted(4): gave up after 4 attempts over 14.0 s; the last failed with: GET https://x/a?api_key=*** failed: connection refused (#4)',
+      expectObservable(result).toBe('7000ms (x|)', {
+        x: 'exhausted(4): gave up after 4 attempts over 7.0 s; the last failed with: GET https://x/a?api_key=*** failed: connection refused (#4)',
       });
     });
     expect(subscriptions()).toBe(4);
@@ -138,7 +210,7 @@ describe('retryWithBackoff: what is retried', () => {
         concatMap((page) => fetches.get(page)!.fetch.pipe(retryWithBackoff<string>(POLICY, scheduler))),
         map((p) => p.toUpperCase()),
       );
-      expectObservable(records).toBe('a 5999ms (bc|)', { a: 'P1', b: 'P2', c: 'P3' });
+      expectObservable(records).toBe('a 2999ms (bc|)', { a: 'P1', b: 'P2', c: 'P3' });
     });
     expect(pageListSubscriptions).toBe(1);
     expect([1, 2, 3].map((page) => fetches.get(page)!.subscriptions())).toEqual([1, 3, 1]);
