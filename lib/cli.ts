@@ -21,7 +21,8 @@ export const EXIT_CODES_HELP = `Exit codes:
   5    Kafka error (broker unreachable, topic misconfigured, publish failed)
   6    invalid records and delivery.on_invalid is "fail"
   7    fenced: another instance with the same transactional id took over
-  130  interrupted (SIGINT/SIGTERM before the run finished)`;
+  130  interrupted: SIGINT/SIGTERM stopped a command before it finished
+       (run --interval stopped by a signal exits 0: the service stopping is its normal end)`;
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 8);
@@ -77,7 +78,9 @@ if (require.main === module) {
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts += 1;
     if (interrupts > 1) process.exit(ExitCode.INTERRUPTED);
-    process.stderr.write(`rest2kafka: ${signal} received, stopping (send again to exit at once)\n`);
+    // On a terminal the notice takes the place of the progress line (and of the ^C echoed onto it).
+    const erase = process.stderr.isTTY ? '\r\x1b[2K' : '';
+    process.stderr.write(`${erase}rest2kafka: ${signal} received, stopping (send again to exit at once)\n`);
     controller.abort(new Error(`${signal} received`));
   };
   process.on('SIGINT', onSignal);
