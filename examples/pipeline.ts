@@ -3,7 +3,9 @@
  * Incidents are loaded incrementally on `updated_at` (the API filters with `updated_since`),
  * and a processing step trims a field before records are keyed and published.
  *
- *   API_KEY=demo-key rest2kafka run --config examples/pipeline.ts
+ *   API_KEY=demo-key npx rest2kafka run --config examples/pipeline.ts
+ *
+ * The README's "Incremental loading" section walks through it against the simulator.
  */
 import { secret } from '../lib/config/secrets';
 
@@ -35,5 +37,8 @@ export default {
       { name: 'services', endpoint: { path: '/v1/services', data_selector: 'data', paginator: offset } },
     ],
   },
+  // Its own topics (incremental.incidents, incremental.services): without a prefix they would be
+  // `incidents` and `services`, the topics of examples/pipeline.yaml.
+  topics: { prefix: 'incremental.' },
   delivery: { schemas_dir: '../schemas' },
 };
