@@ -60,8 +60,9 @@ export function extract(options: ExtractOptions): Observable<PipelineEvent> {
   // past Node's default of 10 listeners Node warns of a memory leak, which this is not.
   const pagesInFlight = (options.client.page_concurrency ?? 4) * (options.client.resource_concurrency ?? 2) + (options.client.child_concurrency ?? 8);
   if (options.signal) setMaxListeners(Math.max(defaultMaxListeners, 2 * pagesInFlight + 4), options.signal);
-  // One pacer for the whole API: its rate limit is per account, not per resource.
-  const pacer = createRateLimitPacer();
+  // One pacer for the whole API: its rate limit is per account, not per resource. It cuts the
+  // requests in flight on a 429 and grows them back to what the settings allow.
+  const pacer = createRateLimitPacer({ maxConcurrency: pagesInFlight });
   const families = options.resources
     .filter((r) => r.parent === null && needed.has(r.name))
     .map((root) => defer(() => family(root, undefined)));

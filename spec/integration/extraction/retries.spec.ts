@@ -40,9 +40,19 @@ async function previewUnder(faults: FaultConfig, client: Record<string, unknown>
 
 const on = (request: number, action: FaultAction): FaultConfig => ({ script: [{ request, action }] });
 
-/** The `delay_ms` of each "retrying request" warning on stderr. */
+/** The `delay_ms` of each "retrying request" warning on stderr (JSON lines: stderr is not a terminal). */
 function retryDelays(stderr: string): number[] {
-  return [...stderr.matchAll(/WARN {2}retrying request .*?delay_ms=(\d+)/g)].map((m) => Number(m[1]));
+  return logLines(stderr)
+    .filter((l) => l.msg === 'retrying request')
+    .map((l) => l.delay_ms as number);
+}
+
+/** stderr's JSON log lines. */
+function logLines(stderr: string): Record<string, unknown>[] {
+  return stderr
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe('retried, and the result equals a clean run', () => {
@@ -53,9 +63,12 @@ describe('retried, and the result equals a clean run', () => {
     // Pages 0, 1 (429), 1 again, 2: pages + retries. Retrying the stream would re-read page 0.
     expect(run.stats.dataRequests).toBe(4);
     expect(run.stats.byPath['/v1/incidents']).toEqual({ 200: 3, 429: 1 });
-    // The hint (1 s), not the 10 ms backoff.
-    expect(retryDelays(run.stderr)).toEqual([1000]);
-    expect(run.stderr).toContain('resource=incidents attempt=1');
+    // The hint (1 s) plus at most 10% jitter, not the 10 ms backoff.
+    const [delay, ...more] = retryDelays(run.stderr);
+    expect(more).toEqual([]);
+    expect(delay).toBeGreaterThanOrEqual(1000);
+    expect(delay).toBeLessThanOrEqual(1100);
+    expect(logLines(run.stderr).find((l) => l.msg === 'retrying request')).toMatchObject({ resource: 'incidents', attempt: 1 });
   });
 
   it('429 with Retry-After as an HTTP date: waits until then', async () => {
@@ -66,7 +79,7 @@ describe('retried, and the result equals a clean run', () => {
     // A whole-second date 2 s ahead: between 1 and 2 s from when it was read, never the 10 ms backoff.
     const [delay] = retryDelays(run.stderr);
     expect(delay).toBeGreaterThan(500);
-    expect(delay).toBeLessThanOrEqual(2000);
+    expect(delay).toBeLessThanOrEqual(2200);
   });
 
   it('a 503 burst shorter than the budget (3 retries)', async () => {
@@ -75,8 +88,10 @@ describe('retried, and the result equals a clean run', () => {
     expect(run.lines.map((l) => l.value)).toEqual(clean);
     expect(run.stats.dataRequests).toBe(3 + 3);
     expect(run.stats.byPath['/v1/incidents']).toEqual({ 200: 3, 503: 3 });
-    // Exponential: factor 0.01 s → 10, 20, 40 ms.
-    expect(retryDelays(run.stderr)).toEqual([10, 20, 40]);
+    // Exponential with full jitter: factor 0.01 s → at most 10, 20, 40 ms.
+    const delays = retryDelays(run.stderr);
+    expect(delays).toHaveLength(3);
+    delays.forEach((d, i) => expect(d).toBeLessThanOrEqual(10 * 2 ** i));
   });
 
   it.each<[string, FaultAction]>([
@@ -111,7 +126,7 @@ describe('not recovered: exit 3 and a message that says where and why', () => {
   it('a 503 burst longer than the budget names the resource, the page, the attempts and the last status', async () => {
     const run = await previewUnder({ rules: [{ action: { kind: 'status', status: 503 }, burst: { from: 2, count: 10 } }] });
     expect(run.code).toBe(3);
-    const error = run.stderr.split('\n').filter((l) => !l.startsWith('WARN')).join('\n');
+    const error = run.stderr.split('\n').filter((l) => !l.startsWith('{')).join('\n');
     expect(error).toMatch(/^error \[RETRIES_EXHAUSTED\]: /);
     expect(error).toContain('resource "incidents"');
     expect(error).toContain('page 1');
