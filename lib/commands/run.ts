@@ -87,6 +87,7 @@ Exit codes: 0 ok, 2 config, 3 source API, 4 credentials, 5 Kafka, 6 invalid reco
           // Bad config and fencing do not heal by waiting; anything else may (API or broker down).
           if (error instanceof ConfigError || error instanceof FencedError || !(error instanceof Rest2KafkaError)) throw error;
           ops?.setReady(false, `last run failed: ${error.code}`);
+          metrics?.runFailed(error.code);
           logger.error('run failed; retrying at the next interval', { error: formatError(error) });
         }
         await sleep(intervalMs, io.signal);

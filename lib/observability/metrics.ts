@@ -18,12 +18,15 @@ export interface Metrics {
   published(resource: string, counts: BatchCounts): void;
   /** A resource's run completed; `cursor` is its committed incremental value, if any. */
   synced(resource: string, at: Date, cursor: unknown): void;
+  /** A run of `run --interval` failed with this error code; the service goes on. */
+  runFailed(code: string): void;
 }
 
 /** @example const metrics = createMetrics(); metrics.response('incidents', 200) */
 export function createMetrics(): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'rest2kafka_process_' });
+  // prom-client's names already start with process_ or nodejs_: rest2kafka_process_cpu_…, not rest2kafka_process_process_cpu_….
+  collectDefaultMetrics({ register: registry, prefix: 'rest2kafka_' });
   const labels = ['resource'] as const;
   const requests = new Counter({ name: 'rest2kafka_http_responses_total', help: 'API responses by status (every attempt)', labelNames: ['resource', 'status'], registers: [registry] });
   const retries = new Counter({ name: 'rest2kafka_http_retries_total', help: 'API requests retried', labelNames: labels, registers: [registry] });
@@ -32,6 +35,7 @@ export function createMetrics(): Metrics {
   const deadLettered = new Counter({ name: 'rest2kafka_records_dead_lettered_total', help: 'Records sent to the dead-letter topic', labelNames: labels, registers: [registry] });
   const bytes = new Counter({ name: 'rest2kafka_bytes_published_total', help: 'Bytes of record values committed to Kafka', labelNames: labels, registers: [registry] });
   const lastSync = new Gauge({ name: 'rest2kafka_last_successful_sync_timestamp_seconds', help: 'When each resource last completed a run', labelNames: labels, registers: [registry] });
+  const failedRuns = new Counter({ name: 'rest2kafka_runs_failed_total', help: 'Runs of run --interval that failed, by error code', labelNames: ['code'], registers: [registry] });
   const cursorLag = new Gauge({ name: 'rest2kafka_cursor_lag_seconds', help: 'Completion time minus the committed incremental cursor (datetime cursors only)', labelNames: labels, registers: [registry] });
   return {
     registry,
@@ -48,5 +52,6 @@ export function createMetrics(): Metrics {
       const cursorTime = typeof cursor === 'string' ? Date.parse(cursor) : NaN;
       if (Number.isFinite(cursorTime)) cursorLag.set({ resource }, (at.getTime() - cursorTime) / 1000);
     },
+    runFailed: (code) => failedRuns.inc({ code }),
   };
 }

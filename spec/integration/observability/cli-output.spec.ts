@@ -3,8 +3,10 @@
  * shaped by the output flags, and user mistakes that need a socket to happen.
  */
 import net from 'node:net';
+import fetch from 'node-fetch';
+import { main } from '../../../lib/cli';
 import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
-import { configDir, runCli, simulatorSource } from '../extraction/cli';
+import { capture, configDir, runCli, simulatorSource } from '../extraction/cli';
 
 let sim: SimulatorHandle;
 let files: Awaited<ReturnType<typeof configDir>>;
@@ -63,4 +65,27 @@ it('regression: --metrics-port on a port in use is a usage error naming the flag
   } finally {
     await new Promise((resolve) => holder.close(resolve));
   }
+});
+
+it('counts the failed runs of run --interval by error code on /metrics', async () => {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as net.AddressInfo).port;
+  await new Promise((resolve) => probe.close(resolve));
+  const config = await files.write('failing.json', simulatorSource('http://127.0.0.1:9', { max_retries: 0 }));
+  const controller = new AbortController();
+  const exit = main(['run', '--config', config, '--dry-run', '--interval', '1s', '--metrics-port', String(port), '-q'], {
+    stdout: capture(), stderr: capture(), env: env(), signal: controller.signal,
+  });
+  try {
+    let text = '';
+    for (let i = 0; i < 50 && !/rest2kafka_runs_failed_total\{code="\w+"\} [1-9]/.test(text); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
+    }
+    expect(text).toMatch(/rest2kafka_runs_failed_total\{code="\w+"\} [1-9]/);
+  } finally {
+    controller.abort();
+  }
+  expect(await exit).toBe(0);
 });
