@@ -7,6 +7,7 @@ import type { Command } from './types';
 
 const FAULT_KINDS: Readonly<Record<string, FaultAction>> = {
   '429': { kind: 'rate-limit' },
+  '429-bare': { kind: 'rate-limit', bare: true },
   '500': { kind: 'status', status: 500 },
   '502': { kind: 'status', status: 502 },
   '503': { kind: 'status', status: 503 },
@@ -21,10 +22,16 @@ const FAULT_KINDS: Readonly<Record<string, FaultAction>> = {
 
 const help = `Usage: rest2kafka simulator [options]
 
-Runs the incident-management API simulator: GET /v1/incidents and /v1/services
-(api_key in the query; offset/limit paging, max 100; updated_since; sort=created_at|updated_at)
+Runs the incident-management API simulator, api_key in the query on every /v1 endpoint:
+  GET /v1/incidents, /v1/services        offset/limit paging (max 100) with total; updated_since;
+                                          sort=created_at|updated_at
+  GET /v1/incidents/{id}/log_entries     an incident's history: offset/limit paging with total,
+                                          1 to 300 entries per incident; 404 for an unknown id
+  GET /v1/alerts                         every incident's alerts: cursor paging (cursor, limit),
+                                          next_cursor null on the last page, no total
 and the control endpoints under /_sim/ (info, update, delete, insert, reset, faults, stats,
-snapshot/<resource>). Stops on Ctrl-C (SIGINT) or SIGTERM.
+snapshot/<resource>). Latency and faults apply to every /v1 endpoint. Stops on Ctrl-C
+(SIGINT) or SIGTERM.
 
 Options:
   --host <host>                 interface to listen on (default ${DEFAULT_OPTIONS.host})
@@ -39,6 +46,9 @@ Options:
   --rate-limit-burst <n>        bucket size (default: 10 seconds' worth of requests)
   --fault <kind>:<rate>         inject a fault into that fraction of data requests; repeatable.
                                 kinds: ${Object.keys(FAULT_KINDS).join(', ')}
+                                (429 carries ratelimit-* headers when the rate limit is on;
+                                429-bare never does: only Retry-After: 1)
+  --fault <kind>@<n>            inject the fault into data request #n only (counted from 1)
   --faults <json>               a whole fault config (latency, rules, script), as PUT /_sim/faults takes
   -h, --help                    show this help
 
@@ -46,6 +56,8 @@ Examples:
   rest2kafka simulator --port 8080
   rest2kafka simulator --incidents 1000000 --latency-ms 50 --rate-limit-per-minute 960
   rest2kafka simulator --fault 503:0.05 --fault reset:0.01 --seed 7
+  rest2kafka simulator --rate-limit-per-minute 960 --fault 429-bare@5
+  rest2kafka simulator --faults '{"script":[{"request":5,"action":{"kind":"rate-limit","bare":true,"retryAfter":2}}]}'
 
 Exit codes:
   0    stopped by a signal
@@ -68,14 +80,15 @@ function latencyFlag(value: string | undefined): FaultConfig['latency'] {
   return { minMs, maxMs };
 }
 
-function faultFlag(value: string): { action: FaultAction; rate: number } {
-  const at = value.lastIndexOf(':');
-  const action = FAULT_KINDS[value.slice(0, at)];
-  const rate = Number(value.slice(at + 1));
-  if (at < 0 || !action || !(rate >= 0 && rate <= 1)) {
-    throw new ConfigError(`--fault: expected <kind>:<rate> with rate from 0 to 1 and kind one of ${Object.keys(FAULT_KINDS).join(', ')}; got ${JSON.stringify(value)}`);
-  }
-  return { action, rate };
+type FaultFlag = { rule: { action: FaultAction; rate: number } } | { script: { request: number; action: FaultAction } };
+
+function faultFlag(value: string): FaultFlag {
+  const [, kind = '', separator, amount = ''] = /^(.*)([:@])([^:@]*)$/.exec(value) ?? [];
+  const action = FAULT_KINDS[kind];
+  const n = Number(amount);
+  if (action && separator === ':' && amount !== '' && n >= 0 && n <= 1) return { rule: { action, rate: n } };
+  if (action && separator === '@' && /^\d+$/.test(amount) && Number.isSafeInteger(n) && n >= 1) return { script: { request: n, action } };
+  throw new ConfigError(`--fault: expected <kind>:<rate> with rate from 0 to 1, or <kind>@<n> with n ≥ 1, and kind one of ${Object.keys(FAULT_KINDS).join(', ')}; got ${JSON.stringify(value)}`);
 }
 
 function faultsJson(value: string | undefined): FaultConfig {
@@ -118,8 +131,11 @@ export function simulatorOptionsFromArgs(argv: string[], env: NodeJS.ProcessEnv)
   const faults = faultsJson(values.faults);
   const latency = latencyFlag(values['latency-ms']);
   if (latency) faults.latency = latency;
-  const rules = (values.fault ?? []).map(faultFlag);
+  const flags = (values.fault ?? []).map(faultFlag);
+  const rules = flags.flatMap((f) => ('rule' in f ? [f.rule] : []));
+  const script = flags.flatMap((f) => ('script' in f ? [f.script] : []));
   if (rules.length > 0) faults.rules = [...(faults.rules ?? []), ...rules];
+  if (script.length > 0) faults.script = [...(faults.script ?? []), ...script];
   const perMinute = integerFlag('rate-limit-per-minute', values['rate-limit-per-minute'], 1);
   const burst = integerFlag('rate-limit-burst', values['rate-limit-burst'], 1);
   if (burst !== undefined && perMinute === undefined) throw new ConfigError('--rate-limit-burst needs --rate-limit-per-minute');

@@ -1,17 +1,14 @@
 /**
- * `GET /v1/incidents` and `GET /v1/services`: authentication (the api_key, or with OAuth
+ * `GET /v1/*` (the routes are in `routes.ts`): authentication (the api_key, or with OAuth
  * configured a live bearer token), the rate limit, validation, then the fault (if any)
  * decided for this data request, then the page.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultAction } from './faults';
-import { parseListQuery } from './query';
 import type { RateDecision } from './rate-limit';
 import { JSON_TYPE, send, sendError, type Headers } from './respond';
+import { ROUTE_TEMPLATES, findRoute } from './routes';
 import type { Simulator } from './simulator';
-import type { ResourceName } from './types';
-
-const ROUTES: Readonly<Record<string, ResourceName>> = { '/v1/incidents': 'incidents', '/v1/services': 'services' };
 
 const HTML_ERROR_PAGE =
   '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1>' +
@@ -25,6 +22,8 @@ const WRONG_TYPES_BODY = JSON.stringify({
   limit: '100',
 });
 
+const RATE_HEADER_PREFIX = 'ratelimit-';
+
 function rateHeaders(decision: RateDecision | null): Headers {
   if (!decision) return {};
   return { 'ratelimit-limit': decision.limit, 'ratelimit-remaining': decision.remaining, 'ratelimit-reset': decision.reset };
@@ -33,6 +32,18 @@ function rateHeaders(decision: RateDecision | null): Headers {
 function retryAfterHeader(seconds: number | null, format: 'seconds' | 'http-date', now: number): Headers {
   if (seconds === null) return {};
   return { 'retry-after': format === 'http-date' ? new Date(now + seconds * 1000).toUTCString() : seconds };
+}
+
+/**
+ * The headers of a `rate-limit` fault's 429: the request's own (`ratelimit-*` among them when
+ * the rate limit is on, unless the fault is `bare`, as a gateway's 429 in front of a polite API
+ * would be) and `retry-after` (default 1 second).
+ *
+ * @example rateLimitFaultHeaders({ kind: 'rate-limit', bare: true }, { 'ratelimit-remaining': 5 }, Date.now()) // { 'retry-after': 1 }
+ */
+export function rateLimitFaultHeaders(action: FaultAction & { kind: 'rate-limit' }, headers: Headers, now: number): Headers {
+  const kept = action.bare ? Object.fromEntries(Object.entries(headers).filter(([name]) => !name.startsWith(RATE_HEADER_PREFIX))) : headers;
+  return { ...kept, ...retryAfterHeader(action.retryAfter === undefined ? 1 : action.retryAfter, action.retryAfterFormat ?? 'seconds', now) };
 }
 
 /** Why a request without the api_key is refused (RFC 6750 §3 for bearer tokens), or null when its bearer token is live. */
@@ -46,11 +57,11 @@ function unauthorized(sim: Simulator, authorization: string | undefined): { mess
 }
 
 export function handleData(sim: Simulator, req: IncomingMessage, res: ServerResponse, path: string, search: string): void {
-  const resource = ROUTES[path];
-  const record = (outcome: number | 'reset') => sim.stats.outcome(path, outcome);
-  if (!resource) {
+  const route = findRoute(path);
+  const record = (outcome: number | 'reset') => sim.stats.outcome(route?.template ?? path, outcome);
+  if (!route) {
     record(404);
-    return sendError(res, 404, 'not_found', `no endpoint ${path}; known: ${Object.keys(ROUTES).join(', ')}`);
+    return sendError(res, 404, 'not_found', `no endpoint ${path}; known: ${ROUTE_TEMPLATES.join(', ')}`);
   }
   if (req.method !== 'GET') {
     record(405);
@@ -68,10 +79,10 @@ export function handleData(sim: Simulator, req: IncomingMessage, res: ServerResp
     record(429);
     return sendError(res, 429, 'rate_limited', 'rate limit exceeded', { ...headers, 'retry-after': Math.max(1, decision.reset) });
   }
-  const parsed = parseListQuery(params);
-  if (!parsed.ok) {
-    record(400);
-    return sendError(res, 400, 'invalid_parameter', parsed.problem.message, headers, { parameter: parsed.problem.parameter });
+  const prepared = route.prepare(sim, params);
+  if (!prepared.ok) {
+    record(prepared.status);
+    return sendError(res, prepared.status, prepared.code, prepared.message, headers, prepared.extra);
   }
   const { k, action, latencyMs } = sim.nextDataRequest();
   headers['x-request-id'] = `sim-${k}`;
@@ -79,11 +90,11 @@ export function handleData(sim: Simulator, req: IncomingMessage, res: ServerResp
     // The client may have gone away during the latency.
     if (res.destroyed) return;
     if (!action) {
-      send(res, 200, sim.page(resource, parsed.query), headers);
+      send(res, 200, prepared.page(), headers);
       return record(200);
     }
     sim.stats.fault(action.kind);
-    record(sendFault(res, action, headers, () => sim.page(resource, parsed.query)));
+    record(sendFault(res, action, headers, prepared.page));
   };
   if (latencyMs > 0) {
     sim.stats.fault('latency');
@@ -104,10 +115,7 @@ export function sendFault(res: ServerResponse, action: FaultAction, headers: Hea
       sendError(res, action.status, 'server_error', `simulated ${action.status}`, headers);
       return action.status;
     case 'rate-limit':
-      sendError(res, 429, 'rate_limited', 'rate limit exceeded', {
-        ...headers,
-        ...retryAfterHeader(action.retryAfter === undefined ? 1 : action.retryAfter, action.retryAfterFormat ?? 'seconds', Date.now()),
-      });
+      sendError(res, 429, 'rate_limited', 'rate limit exceeded', rateLimitFaultHeaders(action, headers, Date.now()));
       return 429;
     case 'malformed':
       // A trailing comma: every byte arrives, yet no JSON parser accepts it.

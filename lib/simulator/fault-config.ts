@@ -40,8 +40,10 @@ export function parseFaultAction(value: unknown, path: string): FaultAction {
       if (!STATUSES.includes(obj.status as number)) fail(`${path}.status`, `must be one of ${STATUSES.join(', ')}`);
       return { kind, status: obj.status as 500 | 502 | 503 | 504 };
     case 'rate-limit': {
-      onlyKeys(obj, path, ['kind', 'retryAfter', 'retryAfterFormat']);
+      onlyKeys(obj, path, ['kind', 'retryAfter', 'retryAfterFormat', 'bare']);
       const action: FaultAction & { kind: 'rate-limit' } = { kind };
+      if (typeof obj.bare === 'boolean') action.bare = obj.bare;
+      else if (obj.bare !== undefined) fail(`${path}.bare`, 'must be true or false');
       if (obj.retryAfter === null) action.retryAfter = null;
       else if (obj.retryAfter !== undefined) action.retryAfter = integer(obj.retryAfter, `${path}.retryAfter`, 0);
       const format = obj.retryAfterFormat;

@@ -10,8 +10,11 @@ export type BodyPreset = 'html' | 'empty' | 'wrong-types';
 
 export type FaultAction =
   | { kind: 'status'; status: 500 | 502 | 503 | 504 }
-  /** 429; `retryAfter` seconds (default 1) sent as seconds or an HTTP date, or no header when `null`. */
-  | { kind: 'rate-limit'; retryAfter?: number | null; retryAfterFormat?: 'seconds' | 'http-date' }
+  /**
+   * 429; `retryAfter` seconds (default 1) sent as seconds or an HTTP date, or no header when
+   * `null`. `bare`: no `ratelimit-*` headers either, even with the rate limit on.
+   */
+  | { kind: 'rate-limit'; retryAfter?: number | null; retryAfterFormat?: 'seconds' | 'http-date'; bare?: boolean }
   /** The connection is reset before any response byte. */
   | { kind: 'reset' }
   /** A complete 200 whose body is not valid JSON. */

@@ -22,7 +22,7 @@ export { DEFAULT_OPTIONS, type SimulatorOptions } from './options';
 export { ACCESS_TOKEN_PREFIX, TOKEN_PATH, type OAuthOptions } from './oauth';
 export type { RateLimitOptions } from './rate-limit';
 export type { SimulatorStats } from './stats';
-export type { Assignee, Incident, IncidentStatus, ResourceName, Service, ServiceStatus, SimRecord, Team } from './types';
+export type { Alert, AlertSeverity, Assignee, Incident, IncidentStatus, LogEntry, LogEntryType, ResourceName, Service, ServiceStatus, SimRecord, Team } from './types';
 export { SimulatorClient, SimulatorControlError } from './client';
 
 export interface SimulatorHandle {

@@ -10,6 +10,16 @@ export function incidentId(index: number): string {
   return `INC${String(index + 1).padStart(8, '0')}`;
 }
 
+/** `LOG00000001-0001`: the first entry (k = 0) of incident index 0; sorts by incident, then k. */
+export function logEntryId(incidentIndex: number, k: number): string {
+  return `LOG${incidentId(incidentIndex).slice(3)}-${String(k + 1).padStart(4, '0')}`;
+}
+
+/** `ALR00000001-1`: the first alert (j = 0) of incident index 0; sorts by incident, then j. */
+export function alertId(incidentIndex: number, j: number): string {
+  return `ALR${incidentId(incidentIndex).slice(3)}-${j + 1}`;
+}
+
 /** `SVC00001` for index 0. */
 export function serviceId(index: number): string {
   return `SVC${String(index + 1).padStart(5, '0')}`;

@@ -1,12 +1,17 @@
-/** Parsing and validating the list endpoints' query parameters (pure). */
+/** Parsing and validating the data endpoints' query parameters (pure). */
+import type { AlertsQuery } from './alerts';
+import { decodeCursor } from './cursor';
 import type { ListFilter, SortKey } from './view';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 100;
 
-export interface ListQuery {
+export interface Paging {
   offset: number;
   limit: number;
+}
+
+export interface ListQuery extends Paging {
   filter: ListFilter;
 }
 
@@ -16,7 +21,9 @@ export interface QueryProblem {
   message: string;
 }
 
-export type QueryResult = { ok: true; query: ListQuery } | { ok: false; problem: QueryProblem };
+export type Parsed<Q> = { ok: true; query: Q } | { ok: false; problem: QueryProblem };
+
+export type QueryResult = Parsed<ListQuery>;
 
 const INTEGER = /^\d{1,15}$/;
 // A date, or a date-time with an explicit zone: JavaScript reads a zone-less time as local time,
@@ -24,8 +31,28 @@ const INTEGER = /^\d{1,15}$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 const SORTS: readonly string[] = ['created_at', 'updated_at'];
 
-function problem(parameter: string, message: string): QueryResult {
+function problem(parameter: string, message: string): { ok: false; problem: QueryProblem } {
   return { ok: false, problem: { parameter, message: `${parameter}: ${message}` } };
+}
+
+function parseLimit(params: URLSearchParams): Parsed<number> {
+  const text = params.get('limit');
+  if (text === null) return { ok: true, query: DEFAULT_LIMIT };
+  if (!(INTEGER.test(text) && Number(text) >= 1 && Number(text) <= MAX_LIMIT)) return problem('limit', `must be an integer between 1 and ${MAX_LIMIT}`);
+  return { ok: true, query: Number(text) };
+}
+
+/**
+ * Reads `offset` and `limit`, as every offset-paged endpoint takes them.
+ *
+ * @example parsePaging(new URLSearchParams('offset=200&limit=50')) // { ok: true, query: { offset: 200, limit: 50 } }
+ */
+export function parsePaging(params: URLSearchParams): Parsed<Paging> {
+  const offsetText = params.get('offset');
+  if (offsetText !== null && !INTEGER.test(offsetText)) return problem('offset', 'must be a non-negative integer');
+  const limit = parseLimit(params);
+  if (!limit.ok) return limit;
+  return { ok: true, query: { offset: offsetText === null ? 0 : Number(offsetText), limit: limit.query } };
 }
 
 /**
@@ -35,14 +62,10 @@ function problem(parameter: string, message: string): QueryResult {
  * @example parseListQuery(new URLSearchParams('offset=200&limit=50&sort=updated_at'))
  */
 export function parseListQuery(params: URLSearchParams): QueryResult {
-  const offsetText = params.get('offset');
-  const limitText = params.get('limit');
+  const paging = parsePaging(params);
+  if (!paging.ok) return paging;
   const sinceText = params.get('updated_since');
   const sortText = params.get('sort');
-  if (offsetText !== null && !INTEGER.test(offsetText)) return problem('offset', 'must be a non-negative integer');
-  if (limitText !== null && !(INTEGER.test(limitText) && Number(limitText) >= 1 && Number(limitText) <= MAX_LIMIT)) {
-    return problem('limit', `must be an integer between 1 and ${MAX_LIMIT}`);
-  }
   let since: number | null = null;
   if (sinceText !== null) {
     const ms = ISO_TIME.test(sinceText) ? Date.parse(sinceText) : NaN;
@@ -50,12 +73,20 @@ export function parseListQuery(params: URLSearchParams): QueryResult {
     since = ms / 1000;
   }
   if (sortText !== null && !SORTS.includes(sortText)) return problem('sort', `must be one of ${SORTS.join(', ')}`);
-  return {
-    ok: true,
-    query: {
-      offset: offsetText === null ? 0 : Number(offsetText),
-      limit: limitText === null ? DEFAULT_LIMIT : Number(limitText),
-      filter: { sort: (sortText ?? 'id') as SortKey, since },
-    },
-  };
+  return { ok: true, query: { ...paging.query, filter: { sort: (sortText ?? 'id') as SortKey, since } } };
+}
+
+/**
+ * Reads `cursor` (absent or empty: the first page) and `limit`.
+ *
+ * @example parseAlertsQuery(new URLSearchParams('limit=50')) // { ok: true, query: { after: null, limit: 50 } }
+ */
+export function parseAlertsQuery(params: URLSearchParams): Parsed<AlertsQuery> {
+  const limit = parseLimit(params);
+  if (!limit.ok) return limit;
+  const cursor = params.get('cursor');
+  if (cursor === null || cursor === '') return { ok: true, query: { after: null, limit: limit.query } };
+  const after = decodeCursor(cursor);
+  if (!after) return problem('cursor', 'not a cursor this API issued; pass next_cursor from the previous page as is');
+  return { ok: true, query: { after, limit: limit.query } };
 }

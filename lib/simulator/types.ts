@@ -51,3 +51,33 @@ export interface Service {
 
 /** Any record the simulator serves; every record has a string `id` and `updated_at`. */
 export type SimRecord = Incident | Service;
+
+export type LogEntryType = 'trigger' | 'notify' | 'acknowledge' | 'annotate' | 'escalate' | 'assign';
+
+/**
+ * One entry of `/v1/incidents/{id}/log_entries`. Entries are derived from their incident and
+ * never change (an incident's history is append-only), so they carry no `updated_at`.
+ */
+export interface LogEntry {
+  id: string;
+  incident_id: string;
+  type: LogEntryType;
+  created_at: string;
+  /** Who acted; `null` for what the system did on its own (the trigger, an escalation). */
+  agent: Assignee | null;
+  summary: string;
+}
+
+export type AlertSeverity = 'critical' | 'error' | 'warning' | 'info';
+
+/** One record of `/v1/alerts`: a monitoring signal grouped into an incident. */
+export interface Alert {
+  id: string;
+  incident_id: string;
+  service_id: string;
+  severity: AlertSeverity;
+  /** `resolved` once its incident is, else `triggered`. */
+  status: 'triggered' | 'resolved';
+  summary: string;
+  created_at: string;
+}

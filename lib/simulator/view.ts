@@ -133,3 +133,22 @@ export function sliceView(view: View, offset: number, limit: number): number[] {
   }
   return out;
 }
+
+/**
+ * How many records of `view` have an index below `index`: where a keyset cursor resumes. Only
+ * for views in index order (sort `id` or `created_at`), whose segments ascend one after another.
+ *
+ * @example sliceView(view, rankBelow(view, 41), 10) // the first 10 records from index 41 on
+ */
+export function rankBelow(view: View, index: number): number {
+  let rank = 0;
+  for (const segment of view.segments) {
+    if (segment.kind === 'list') {
+      rank += countBelow(segment.indexes, index);
+    } else if (index > segment.lo) {
+      const end = Math.min(index, segment.hi);
+      rank += end - segment.lo - countBelow(segment.holes, end);
+    }
+  }
+  return rank;
+}

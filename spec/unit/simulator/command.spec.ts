@@ -30,6 +30,16 @@ describe('simulator command arguments', () => {
     expect(simulatorOptionsFromArgs(['--api-key', 'flag'], { SIMULATOR_API_KEY: 'from-env' }).apiKey).toBe('flag');
   });
 
+  it('maps 429-bare to a rate-limit fault without rate-limit headers, at a rate or on request #n', () => {
+    expect(simulatorOptionsFromArgs(['--fault', '429-bare:0.1', '--fault', '429-bare@5', '--fault', 'reset@2'], {}).faults).toEqual({
+      rules: [{ action: { kind: 'rate-limit', bare: true }, rate: 0.1 }],
+      script: [
+        { request: 5, action: { kind: 'rate-limit', bare: true } },
+        { request: 2, action: { kind: 'reset' } },
+      ],
+    });
+  });
+
   it('accepts a whole fault config as JSON', () => {
     expect(simulatorOptionsFromArgs(['--faults', '{"script":[{"request":2,"action":{"kind":"reset"}}]}'], {}).faults).toEqual({
       script: [{ request: 2, action: { kind: 'reset' } }],
@@ -43,6 +53,9 @@ describe('simulator command arguments', () => {
     [['--latency-ms', '50-10'], /--latency-ms: expected <ms> or <min>-<max>/],
     [['--fault', 'teapot:0.5'], /--fault: expected <kind>:<rate>/],
     [['--fault', '503:2'], /--fault: expected <kind>:<rate>/],
+    [['--fault', '503:'], /--fault: expected <kind>:<rate>/],
+    [['--fault', '429-bare@0'], /or <kind>@<n> with n ≥ 1/],
+    [['--fault', '429-bare@1.5'], /or <kind>@<n> with n ≥ 1/],
     [['--faults', '{'], /--faults: not valid JSON/],
     [['--faults', '{"rules":[{"action":{"kind":"reset"}}]}'], /--faults.rules\[0\]: needs a rate/],
     [['--rate-limit-burst', '5'], /--rate-limit-burst needs --rate-limit-per-minute/],
@@ -59,7 +72,7 @@ describe('simulator command arguments', () => {
   });
 
   it('documents every flag it accepts in --help', () => {
-    for (const flag of ['--host', '--port', '--api-key', '--seed', '--incidents', '--services', '--page-ties', '--latency-ms', '--rate-limit-per-minute', '--rate-limit-burst', '--fault ', '--faults ']) {
+    for (const flag of ['--host', '--port', '--api-key', '--seed', '--incidents', '--services', '--page-ties', '--latency-ms', '--rate-limit-per-minute', '--rate-limit-burst', '--fault ', '--faults ', '429-bare', '<kind>@<n>', '/log_entries', '/v1/alerts', 'next_cursor']) {
       expect(simulatorCommand.help).toContain(flag);
     }
   });

@@ -1,4 +1,5 @@
 import { ConfigError } from '../../../lib/errors';
+import { rateLimitFaultHeaders } from '../../../lib/simulator/data-endpoints';
 import { parseFaultConfig } from '../../../lib/simulator/fault-config';
 import { decideFault, type FaultConfig } from '../../../lib/simulator/faults';
 
@@ -53,7 +54,10 @@ describe('parseFaultConfig', () => {
     const config = {
       seed: 3,
       latency: { minMs: 1, maxMs: 9 },
-      rules: [{ action: { kind: 'rate-limit', retryAfter: null }, rate: 0.5 }],
+      rules: [
+        { action: { kind: 'rate-limit', retryAfter: null }, rate: 0.5 },
+        { action: { kind: 'rate-limit', bare: true, retryAfter: 3 }, burst: { from: 7, count: 1 } },
+      ],
       script: [
         { request: 2, action: { kind: 'body', preset: 'html' } },
         { request: 3, action: { kind: 'body', status: 200, contentType: 'text/plain', body: 'x' } },
@@ -74,10 +78,29 @@ describe('parseFaultConfig', () => {
     [{ script: [{ request: 1, action: { kind: 'rate-limit', retryAfterFormat: 'minutes' } }] }, 'faults.script[0].action.retryAfterFormat: must be "seconds" or "http-date"'],
     [{ script: [{ request: 1, action: { kind: 'truncated', framing: 'gzip' } }] }, 'faults.script[0].action.framing: must be "content-length" or "chunked"'],
     [{ script: [{ request: 1, action: { kind: 'body', status: 200, contentType: 'text/plain', body: 'x', encoding: 'hex' } }] }, 'faults.script[0].action.encoding: must be "utf8" or "base64"'],
+    [{ script: [{ request: 1, action: { kind: 'rate-limit', bare: 'yes' } }] }, 'faults.script[0].action.bare: must be true or false'],
     [{ latency: { minMs: 10, maxMs: 5 } }, 'faults.latency.maxMs: must be an integer ≥ 10'],
     [{ latncy: 5 }, 'faults.latncy: unknown key; known: seed, latency, rules, script'],
   ])('rejects %j with its path', (input, message) => {
     expect(() => parseFaultConfig(input)).toThrow(new ConfigError(message));
     expect(() => parseFaultConfig(input)).toThrow(ConfigError);
+  });
+});
+
+describe('rateLimitFaultHeaders', () => {
+  const request = { 'x-request-id': 'sim-5', 'ratelimit-limit': 960, 'ratelimit-remaining': 12, 'ratelimit-reset': 0 };
+  const now = Date.UTC(2025, 0, 2);
+
+  it('keeps the rate-limit headers of a plain 429 and adds Retry-After: 1', () => {
+    expect(rateLimitFaultHeaders({ kind: 'rate-limit' }, request, now)).toEqual({ ...request, 'retry-after': 1 });
+  });
+
+  it('sends a bare 429 with Retry-After only, default 1 second or as configured', () => {
+    expect(rateLimitFaultHeaders({ kind: 'rate-limit', bare: true }, request, now)).toEqual({ 'x-request-id': 'sim-5', 'retry-after': 1 });
+    expect(rateLimitFaultHeaders({ kind: 'rate-limit', bare: true, retryAfter: 4 }, request, now)).toEqual({ 'x-request-id': 'sim-5', 'retry-after': 4 });
+    expect(rateLimitFaultHeaders({ kind: 'rate-limit', bare: true, retryAfter: 2, retryAfterFormat: 'http-date' }, request, now)).toEqual({
+      'x-request-id': 'sim-5',
+      'retry-after': 'Thu, 02 Jan 2025 00:00:02 GMT',
+    });
   });
 });

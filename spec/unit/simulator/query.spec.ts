@@ -1,4 +1,5 @@
-import { parseListQuery } from '../../../lib/simulator/query';
+import { encodeCursor } from '../../../lib/simulator/cursor';
+import { parseAlertsQuery, parseListQuery, parsePaging } from '../../../lib/simulator/query';
 
 const parse = (qs: string) => parseListQuery(new URLSearchParams(qs));
 
@@ -40,5 +41,28 @@ describe('parseListQuery', () => {
       expect(result.problem.parameter).toBe(parameter);
       expect(result.problem.message.startsWith(`${parameter}: `)).toBe(true);
     }
+  });
+});
+
+describe('parsePaging', () => {
+  it('reads offset and limit only, ignoring list filters', () => {
+    expect(parsePaging(new URLSearchParams('offset=5&limit=7&sort=name'))).toEqual({ ok: true, query: { offset: 5, limit: 7 } });
+  });
+});
+
+describe('parseAlertsQuery', () => {
+  it.each([
+    ['', { after: null, limit: 100 }],
+    ['cursor=&limit=5', { after: null, limit: 5 }],
+    [`cursor=${encodeCursor({ index: 9, seq: 2 })}`, { after: { index: 9, seq: 2 }, limit: 100 }],
+  ])('accepts %j', (qs, query) => {
+    expect(parseAlertsQuery(new URLSearchParams(qs))).toEqual({ ok: true, query });
+  });
+
+  it.each([
+    ['limit=101', 'limit'],
+    ['cursor=abc', 'cursor'],
+  ])('rejects %s, naming %s', (qs, parameter) => {
+    expect(parseAlertsQuery(new URLSearchParams(qs))).toMatchObject({ ok: false, problem: { parameter } });
   });
 });

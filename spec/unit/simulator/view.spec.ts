@@ -3,7 +3,7 @@ import type { Dataset } from '../../../lib/simulator/resource';
 import { RESOURCES } from '../../../lib/simulator/resources';
 import { initialState, isLive, liveCount, recordAt, withDeletes, withInserts, withUpdates, type ResourceState } from '../../../lib/simulator/state';
 import { CLOCK_START, baseUpdatedAt, INCIDENT_TIMELINE } from '../../../lib/simulator/timeline';
-import { buildView, sliceView, type ListFilter } from '../../../lib/simulator/view';
+import { buildView, rankBelow, sliceView, type ListFilter } from '../../../lib/simulator/view';
 
 const dataset: Dataset = { seed: 3, incidents: 500, services: 20, pageTies: 7 };
 const seconds = (iso: string) => Date.parse(iso) / 1000;
@@ -62,6 +62,17 @@ describe('views page exactly like the materialised, filtered, sorted list', () =
         for (let offset = 0; offset < view.total + limit; offset += limit) pages.push(...sliceView(view, offset, limit));
         expect(pages).toEqual(expected);
       }
+    }
+  });
+});
+
+describe('rankBelow', () => {
+  it.each([0, 1, 2, 3])('counts the live records below an index, deleted or not, after mutation sequence %i', (seed) => {
+    const state = mutated(seed, 30);
+    const live = reference(state, { sort: 'id', since: null });
+    const view = buildView(state, { sort: 'id', since: null });
+    for (let index = 0; index <= state.next + 1; index++) {
+      expect(rankBelow(view, index)).toBe(live.filter((i) => i < index).length);
     }
   });
 });
