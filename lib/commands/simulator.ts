@@ -29,9 +29,17 @@ Runs the incident-management API simulator, api_key in the query on every /v1 en
                                           1 to 300 entries per incident; 404 for an unknown id
   GET /v1/alerts                         every incident's alerts: cursor paging (cursor, limit),
                                           next_cursor null on the last page, no total
-and the control endpoints under /_sim/ (info, update, delete, insert, reset, faults, stats,
-snapshot/<resource>). Latency and faults apply to every /v1 endpoint. Stops on Ctrl-C
-(SIGINT) or SIGTERM.
+Latency and faults apply to every /v1 endpoint. Stops on Ctrl-C (SIGINT) or SIGTERM.
+
+Control endpoints (no api_key; JSON bodies; "ids" may replace "count"):
+  POST /_sim/update   {"resource":"incidents","count":7}   updates records (updated_at moves on);
+                      optional "patch":{...} sets fields
+  POST /_sim/delete   {"resource":"incidents","ids":["INC00000042"]}   hard-deletes records
+  POST /_sim/insert   {"resource":"incidents","count":5}   adds records
+  POST /_sim/reset    back to the seeded dataset
+  GET  /_sim/info, /_sim/stats   seed, live counts, clock; requests and faults served
+  GET  /_sim/faults, PUT /_sim/faults <fault config>   the injected faults (as --faults takes)
+  GET  /_sim/snapshot/<resource>   JSON lines: a header, then every live record
 
 Options:
   --host <host>                 interface to listen on (default ${DEFAULT_OPTIONS.host})
