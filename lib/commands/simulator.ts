@@ -31,7 +31,7 @@ Runs the incident-management API simulator, api_key in the query on every /v1 en
                                           next_cursor null on the last page, no total
 Latency and faults apply to every /v1 endpoint. Stops on Ctrl-C (SIGINT) or SIGTERM.
 
-Control endpoints (no api_key; JSON bodies; "ids" may replace "count"):
+Control endpoints (no api_key; JSON bodies; update and delete take "ids":[...] or "count"):
   POST /_sim/update   {"resource":"incidents","count":7}   updates records (updated_at moves on);
                       optional "patch":{...} sets fields
   POST /_sim/delete   {"resource":"incidents","ids":["INC00000042"]}   hard-deletes records
