@@ -62,6 +62,7 @@ Exit codes: 0 ok, 2 config, 3 source API, 4 credentials, 5 Kafka, 6 invalid reco
     const ops = metrics ? await startOpsServer(metricsPort!, values['metrics-host'] ?? '127.0.0.1', metrics) : null;
     if (ops) logger.info('serving /metrics, /healthz and /readyz', { port: ops.port });
 
+    const noticed = new Set<string>();
     const once = async () => {
       const result = await runPipeline({
         loaded,
@@ -72,6 +73,7 @@ Exit codes: 0 ok, 2 config, 3 source API, 4 credentials, 5 Kafka, 6 invalid reco
         signal: io.signal,
         onProgress: progress?.update,
         metrics,
+        noticed,
       }).finally(() => progress?.clear());
       ops?.setReady(true);
       if (progress) io.stderr.write(formatSummary(result.summaries as ResourceSummary[], values['dry-run'] ?? false));

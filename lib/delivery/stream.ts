@@ -62,10 +62,12 @@ export async function deliver(run: RunContext): Promise<RunResult> {
     if (page.expectedPages !== undefined) tracker.summary.expectedPages = page.expectedPages;
     if (!tracker.sink.schema && !tracker.inferred && page.records.length > 0) {
       tracker.inferred = true;
-      log.info('no schema file for this resource: records are published unvalidated; the schema inferred from its first page is below. Review it and save it with: rest2kafka schema --config FILE --resource ' + page.resource, {
-        resource: page.resource,
-        inferred_schema: inferSchema(page.records, page.resource),
-      });
+      // The schema is long: at debug only; the notice once per process (not every --interval run).
+      log.debug('schema inferred from the first page', { resource: page.resource, inferred_schema: inferSchema(page.records, page.resource) });
+      if (!options.noticed?.has(page.resource)) {
+        options.noticed?.add(page.resource);
+        log.info(`no schema file for this resource: records are published unvalidated. See the schema inferred from its records, and save it, with: rest2kafka schema --config FILE --resource ${page.resource}`, { resource: page.resource });
+      }
     }
     const prepared = preparePage(tracker.sink, { index: page.index, url: page.url, records: page.records, recordJson: page.recordJson, fetchedAt: page.fetchedAt }, runId);
     if (prepared.deadLettered > 0 && onInvalid === 'fail') {

@@ -19,6 +19,8 @@ export interface RunOptions {
   /** Called after each committed batch (progress display). */
   onProgress?: (summaries: readonly ResourceSummary[]) => void;
   metrics?: Metrics;
+  /** Resources whose "no schema file" notice was logged; shared by the runs of one process. */
+  noticed?: Set<string>;
 }
 
 export interface ResourceSummary {

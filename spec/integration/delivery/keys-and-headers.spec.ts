@@ -54,6 +54,15 @@ it('exits 0 and reports every record of every resource in its summary', () => {
   expect(summary.get('services')).toMatchObject({ records: SERVICES, deadLettered: 0 });
 });
 
+it('says once, at INFO, that a resource without a schema file goes out unvalidated; the inferred schema only at debug', () => {
+  const info = result.stderr.split('\n').filter((l) => l.includes('"level":"info"') || l.includes('"level":30'));
+  const notices = info.filter((l) => l.includes('no schema file for this resource'));
+  expect(notices).toHaveLength(1);
+  expect(notices[0]).toContain('incidents_by_service');
+  expect(notices[0]).toContain('rest2kafka schema --config FILE --resource incidents_by_service');
+  expect(result.stderr).not.toContain('inferred_schema');
+});
+
 it('creates compacted topics for merge resources and the state, delete-policy ones for append and dead letters', async () => {
   const policies = await cleanupPolicies(admin, [pipeline.topic('incidents'), pipeline.topic('incidents_by_service'), pipeline.topic('services'), pipeline.stateTopic, pipeline.deadLetterTopic]);
   expect(policies).toEqual({
