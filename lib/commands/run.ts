@@ -2,7 +2,6 @@ import { loadConfig } from '../config/load';
 import { runPipeline, type ResourceSummary } from '../delivery';
 import { formatError } from '../observability/format-error';
 import { ConfigError, ExitCode, FencedError, Rest2KafkaError } from '../errors';
-import { kafkajsFastPaths } from '../preload';
 import { createMetrics } from '../observability/metrics';
 import { startOpsServer } from '../observability/ops-server';
 import { formatSummary, progressDisplay } from '../observability/progress';
@@ -57,7 +56,6 @@ Exit codes: 0 ok, 2 config, 3 source API, 4 credentials, 5 Kafka, 6 invalid reco
     const logger = commandLogger('run', values, io, progress?.stream);
     const loaded = await loadConfig(requireFlag('run', 'config', values.config), { env: io.env });
     for (const warning of loaded.warnings) logger.warn(warning);
-    logger.debug('kafkajs fast paths', { status: kafkajsFastPaths });
     const metrics = metricsPort === null ? undefined : createMetrics();
     const ops = metrics ? await startOpsServer(metricsPort!, values['metrics-host'] ?? '127.0.0.1', metrics) : null;
     if (ops) logger.info('serving /metrics, /healthz and /readyz', { port: ops.port });

@@ -110,10 +110,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
  * node-fetch v2 notices a body cut short only for chunked responses; a Content-Length body
  * whose connection drops early would leave `text()` pending until the timeout. Failing the
  * request makes node-fetch reject the body read at once. `addRequest` is the hook every agent
- * implementation (agent-base, proxy agents) uses, though @types/node does not declare it.
+ * implementation (agent-base, proxy agents) uses, though @types/node does not declare it; a
+ * Node without it gets a process warning (the check is then off, not the client), and the
+ * retries spec's "Content-Length body cut short" case fails.
  */
 function failCutShortBodies<A extends http.Agent>(agent: A): A {
-  const hooks = agent as unknown as { addRequest(req: http.ClientRequest, options: unknown): void };
+  const hooks = agent as unknown as { addRequest?(req: http.ClientRequest, options: unknown): void };
+  if (typeof hooks.addRequest !== 'function') {
+    process.emitWarning('http.Agent has no addRequest in this Node version: a response body cut short is detected only by client.timeout_ms', { code: 'R2K_CUT_SHORT_BODIES_OFF' });
+    return agent;
+  }
   const addRequest = hooks.addRequest.bind(agent);
   hooks.addRequest = (req, options) => {
     req.once('response', (res: http.IncomingMessage) => {

@@ -116,6 +116,19 @@ export function encodeRecordFast(args: RecordArgs, EncoderClass: new (initialSiz
 }
 
 /**
+ * The start-up warning for a thread that publishes without the fast paths, or null when they
+ * are installed or were turned off on purpose (`R2K_KAFKAJS_FAST_PATHS=0`). Publishing still
+ * works either way; it costs more CPU, and saying so beats a silent slowdown.
+ *
+ * @example const warning = fastPathsWarning('kafkajs already loaded'); if (warning) log.warn(warning);
+ */
+export function fastPathsWarning(status: FastPathsStatus): string | null {
+  if (status === 'installed' || status === 'disabled') return null;
+  const why = status === 'kafkajs already loaded' ? 'kafkajs was loaded before lib/preload.ts (an entry point must import it first)' : status;
+  return `kafkajs fast paths are off: ${why}. Publishing uses kafkajs as shipped, which costs more CPU per record (bench: produce-kafkajs vs produce-kafkajs-stock); set R2K_KAFKAJS_FAST_PATHS=0 to run without them knowingly.`;
+}
+
+/**
  * Seeds Node's module cache with the two replacements before kafkajs is first required. Call it
  * before anything imports kafkajs (the CLI does, first thing).
  */

@@ -13,9 +13,13 @@
  * failure marks the publisher broken; the run ends and the next run resumes from the state
  * topic (which settles the unknown outcome of the failed commit).
  */
+// First: the kafkajs fast paths must be in the module cache before kafkajs loads (preload.ts).
+import { kafkajsFastPaths } from '../preload';
 import { Admin, CompressionTypes, ICustomPartitioner, Kafka, Partitioners, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
 import { KafkaError } from '../errors';
 import { crashPoint, crashPointSoon } from '../observability/crash-points';
+import type { Logger } from '../observability/logger';
+import { fastPathsWarning } from './kafkajs-fast-paths';
 import { kafkaFailure, type KafkaTarget } from './kafka';
 import { toSends, type PackedMessages } from './message-pack';
 
@@ -26,6 +30,8 @@ export interface PublisherOptions {
   transactionalId: string;
   transactionTimeoutMs: number;
   compression: 'none' | 'gzip';
+  /** Told, at start-up, when this thread publishes without the kafkajs fast paths. */
+  logger?: Logger;
 }
 
 export interface Publisher {
@@ -58,6 +64,9 @@ const singlePartitionShortcut: ICustomPartitioner = () => {
 
 /** @example const publisher = await createPublisher(kafka, { transactional: true, transactionalId: 'rest2kafka-demo', ... }) */
 export async function createPublisher(kafka: Kafka, options: PublisherOptions): Promise<KafkaPublisher> {
+  const warning = fastPathsWarning(kafkajsFastPaths);
+  if (warning) options.logger?.warn(warning);
+  else options.logger?.debug('kafkajs fast paths', { status: kafkajsFastPaths });
   const producer = kafka.producer(
     options.transactional
       ? {

@@ -87,7 +87,7 @@ export async function startPublisherThread(kafka: KafkaConfig, settings: Publish
 export function openPublisher(client: Kafka, kafka: KafkaConfig, settings: PublisherSettings, logger: Logger): Promise<Publisher> {
   const onThread = process.env.R2K_PUBLISHER_THREAD !== '0';
   logger.debug(onThread ? 'publishing from a worker thread' : 'publishing from the main thread (R2K_PUBLISHER_THREAD=0)');
-  return onThread ? startPublisherThread(kafka, settings, logger) : createPublisher(client, { ...settings, kafka });
+  return onThread ? startPublisherThread(kafka, settings, logger) : createPublisher(client, { ...settings, kafka, logger });
 }
 
 function spawn(workerData: PublisherThreadData): Worker {

@@ -21,7 +21,7 @@ function forwardingLogger(bound: LogFields): Logger {
 async function serve({ kafka, publisher: settings }: PublisherThreadData): Promise<void> {
   let publisher: KafkaPublisher;
   try {
-    publisher = await createPublisher(createKafka(kafka, forwardingLogger({})), { ...settings, kafka });
+    publisher = await createPublisher(createKafka(kafka, forwardingLogger({})), { ...settings, kafka, logger: forwardingLogger({ thread: 'publisher' }) });
   } catch (error) {
     post({ type: 'failed', id: null, error: transferError(error) });
     return;

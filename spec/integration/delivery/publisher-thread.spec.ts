@@ -6,8 +6,8 @@
  */
 import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
 import { incidentId as id } from '../../../lib/simulator/naming';
-import { readAllFromStart, type ReadRecord } from '../../support/kafka';
-import { incidentsResource, parseSummary, runCli, writePipeline, type TestPipeline } from '../../support/pipeline';
+import { readAllFromStart, testBrokers, type ReadRecord } from '../../support/kafka';
+import { incidentsResource, parseSummary, runCli, spawnCli, writePipeline, type TestPipeline } from '../../support/pipeline';
 
 const INCIDENTS = 700;
 
@@ -52,6 +52,23 @@ it('both runs publish from where they say, exit 0 and count the same', () => {
   expect(runs.thread.stderr).toMatch(/publishing from a worker thread/);
   expect(runs.main.stderr).toMatch(/publishing from the main thread/);
   for (const run of [runs.thread, runs.main]) expect(parseSummary(run.stderr).get('incidents')).toMatchObject({ records: INCIDENTS - 2, deadLettered: 2, pages: 7 });
+});
+
+it.each([
+  ['its worker thread', {}, '"thread":"publisher"'],
+  ['the main thread', { R2K_PUBLISHER_THREAD: '0' }, '"run_id"'],
+])('the built CLI publishes from %s with the kafkajs fast paths installed, and says so', async (_where, env, marker) => {
+  // The real entry point in its own process (jest's module registry would not show the install).
+  // One that loaded kafkajs before lib/preload.ts would publish without them: createPublisher
+  // then warns, and this test fails.
+  const pipeline = await writePipeline('pubthread-fast-paths', { simulator: sim, resources: [incidentsResource({}, 100)] });
+  pipelines.push(pipeline);
+  const child = spawnCli(['run', '--config', pipeline.file, '--log-level', 'debug'], { KAFKA_BROKERS: testBrokers().join(','), ...env });
+  expect(await child.exited).toBe(0);
+  const lines = child.stderr().split('\n').filter((l) => l.includes('kafkajs fast paths'));
+  expect(lines).toHaveLength(1);
+  expect(JSON.parse(lines[0])).toMatchObject({ level: 'debug', status: 'installed' });
+  expect(lines[0]).toContain(marker);
 });
 
 it('write the same records, record for record, on the same partitions', async () => {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { encodeRecordFast, groupMessagesPerPartition, type RecordArgs } from '../../../lib/sink/kafkajs-fast-paths';
+import { encodeRecordFast, fastPathsWarning, groupMessagesPerPartition, type RecordArgs } from '../../../lib/sink/kafkajs-fast-paths';
 import { rngFor, type Rng } from '../../../lib/simulator/random';
 
 // kafkajs's own implementations, the reference the fast paths must match byte for byte.
@@ -121,5 +121,12 @@ describe('installKafkajsFastPaths (in a fresh Node process)', () => {
 
   it('does nothing once kafkajs is loaded (it would be half-patched)', () => {
     expect(probe({}, true)).toEqual({ status: 'kafkajs already loaded', replaced: false });
+  });
+
+  it('a publisher without them is warned at start-up, naming why; installed or disabled on purpose is not', () => {
+    expect(fastPathsWarning('installed')).toBeNull();
+    expect(fastPathsWarning('disabled')).toBeNull();
+    expect(fastPathsWarning('kafkajs already loaded')).toMatch(/^kafkajs fast paths are off: kafkajs was loaded before lib\/preload\.ts .*R2K_KAFKAJS_FAST_PATHS=0/);
+    expect(fastPathsWarning('kafkajs 2.3.0 is not 2.2.4')).toMatch(/^kafkajs fast paths are off: kafkajs 2\.3\.0 is not 2\.2\.4\./);
   });
 });
