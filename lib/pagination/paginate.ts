@@ -26,7 +26,11 @@ export interface PageEnvelope {
   expectedPages?: number;
 }
 
-/** Fetches one page; emits exactly one value: the response, or `null` when a response action ignored it. */
+/**
+ * Fetches one page; emits exactly one value: the response, or `null` when a response action
+ * ignored it. A held response (page-hold.ts) completes only once its consumers release it, which
+ * keeps its slot in the concurrency below taken until then.
+ */
 export type FetchPage = (request: PageRequest, index: number) => Observable<PageResponse | null>;
 
 export interface PaginateOptions {
