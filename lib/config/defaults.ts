@@ -169,7 +169,7 @@ export function applyPipelineDefaults(raw: RawPipelineConfig, options: { env?: N
       state_topic: `${name}.state`,
       dead_letter_topic: `${name}.dead-letter`,
       on_invalid: 'dead_letter',
-      schemas_dir: 'schemas',
+      // No schemas_dir: load.ts resolves it next to the config file and must see whether it was set.
       compression: 'none',
       ...defined(raw.delivery ?? {}),
     },

@@ -13,7 +13,7 @@ import { readSslFiles } from './kafka-tls';
 import { resolveSchemasDir } from './paths';
 import type { SecretsFile } from './secrets';
 import type { PipelineConfig, ResolvedResource } from './types';
-import { validateConfig } from './validate';
+import { validateConfig, type ValidateOptions } from './validate';
 
 export interface LoadedConfig {
   /** Absolute path of the config file. */
@@ -31,6 +31,8 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** Resolves a relative `file` and locates the second `.dlt/secrets.toml`. Default `process.cwd()`. */
   cwd?: string;
+  /** Default true; see {@link ValidateOptions.resolveSourceSecrets}. */
+  resolveSourceSecrets?: boolean;
 }
 
 const MODULE_EXTENSIONS = ['.ts', '.mts', '.cts', '.mjs', '.js', '.cjs'];
@@ -52,11 +54,11 @@ export async function loadConfig(file: string, options: LoadOptions = {}): Promi
   const module = MODULE_EXTENSIONS.includes(ext);
   const raw = module ? await importModule(path) : parseText(await readText(path), path, ext);
   const secretsFiles = await readSecretsFiles([...new Set([join(dirname(path), '.dlt', 'secrets.toml'), join(cwd, '.dlt', 'secrets.toml')])]);
-  const { config, resources, warnings } = validateConfig(raw, { env: options.env ?? process.env, secretsFiles, module, file: path });
+  const { config, resources, warnings } = validateConfig(raw, { env: options.env ?? process.env, secretsFiles, module, file: path, resolveSourceSecrets: options.resolveSourceSecrets });
   const pipeline = {
     ...config,
     kafka: await readSslFiles(config.kafka, dirname(path)),
-    delivery: { ...config.delivery, schemas_dir: resolveSchemasDir(config.delivery.schemas_dir ?? 'schemas', dirname(path)) },
+    delivery: { ...config.delivery, schemas_dir: resolveSchemasDir(config.delivery.schemas_dir, dirname(path)) },
   };
   return { file: path, pipeline, resources, warnings };
 }

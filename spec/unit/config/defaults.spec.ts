@@ -127,7 +127,6 @@ describe('applyPipelineDefaults', () => {
         state_topic: 'rest2kafka.state',
         dead_letter_topic: 'rest2kafka.dead-letter',
         on_invalid: 'dead_letter',
-        schemas_dir: 'schemas',
         compression: 'none',
       },
     });

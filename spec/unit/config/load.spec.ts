@@ -157,6 +157,7 @@ describe('loadConfig: schemas_dir', () => {
 
   it('is resolved against the config folder', async () => {
     const file = write('p/pipeline.json', pipelineWith({ schemas_dir: 'my-schemas' }));
+    mkdirSync(join(temp.path, 'p/my-schemas'));
     expect((await loadConfig(file, { env: {} })).pipeline.delivery.schemas_dir).toBe(join(temp.path, 'p/my-schemas'));
   });
 
@@ -166,9 +167,23 @@ describe('loadConfig: schemas_dir', () => {
     expect((await loadConfig(file, { env: {} })).pipeline.delivery.schemas_dir).toBe(join(temp.path, 'p/schemas'));
   });
 
-  it('falls back to the package schemas when the default folder is absent', async () => {
+  // Regression: an unset schemas_dir fell back to the package's demo schemas, so a user's own
+  // `incidents` resource was validated against the demo's schema and all of it dead-lettered.
+  it('never falls back to the package schemas when the default folder is absent', async () => {
     const file = write('p/pipeline.json', pipelineWith({}));
-    expect((await loadConfig(file, { env: {} })).pipeline.delivery.schemas_dir).toBe(join(REPO, 'schemas'));
+    expect((await loadConfig(file, { env: {} })).pipeline.delivery.schemas_dir).toBe(join(temp.path, 'p/schemas'));
+  });
+
+  it.each([
+    ['a missing folder', 'nope', 'does not exist'],
+    ['a file', 'pipeline.json', 'is not a folder'],
+  ])('set to %s is a config error naming delivery.schemas_dir', async (_what, dir, reason) => {
+    const file = write('p/pipeline.json', pipelineWith({ schemas_dir: dir }));
+    const error = await loadConfig(file, { env: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).exitCode).toBe(2);
+    expect((error as ConfigError).context.path).toBe('delivery.schemas_dir');
+    expect((error as ConfigError).message).toContain(`delivery.schemas_dir: ${join(temp.path, 'p', dir)} ${reason}`);
   });
 });
 
@@ -185,7 +200,8 @@ describe('examples', () => {
       ['incidents', '/v1/incidents', ['id'], 'merge', 'data', { type: 'offset', limit: 100 }],
       ['services', '/v1/services', ['id'], 'merge', 'data', { type: 'offset', limit: 100 }],
     ]);
-    expect(pipeline.delivery.schemas_dir).toBe(join(REPO, 'schemas'));
+    // The demo's schemas only where the example names them; the bare source config has none.
+    expect(pipeline.delivery.schemas_dir).toBe(join(REPO, example === 'examples/source.json' ? 'examples/schemas' : 'schemas'));
     expect(redact('api_key=demo-key-sentinel')).toBe('api_key=***');
   });
 

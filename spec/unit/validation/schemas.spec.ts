@@ -39,7 +39,7 @@ describe('loadSchemas', () => {
 
   it('loads the repository schemas keyed by resource name, with a SHA-256 canonical fingerprint', () => {
     const schemas = loadSchemas(SCHEMAS_DIR);
-    expect([...schemas.keys()].sort()).toEqual(['incidents', 'services']);
+    expect([...schemas.keys()].sort()).toEqual(['alerts', 'incidents', 'log_entries', 'services']);
     for (const [name, schema] of schemas) {
       expect(schema.name).toBe(name);
       expect(schema.fingerprint).toMatch(/^[0-9a-f]{64}$/);
