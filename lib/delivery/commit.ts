@@ -4,12 +4,13 @@
  * completion (cursor promotion, full-refresh tombstones) is a transaction of its own.
  */
 import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
 import { packMessages, type OutgoingMessage, type PackedMessages } from '../sink/message-pack';
 import { waitUntilReadable } from '../sink/publish';
 import { keysMissingFromSnapshot } from '../sink/snapshot-diff';
 import { complete, type ResourceState } from '../state/checkpoint';
 import { stateMessage } from '../state/store';
-import type { KafkaIO, Tracker } from './types';
+import type { KafkaIO, ResourceSummary, Tracker } from './types';
 
 /** What a batch commits of one page. */
 export interface PageCommit {
@@ -50,4 +51,18 @@ export async function completeResource(tracker: Tracker, io: KafkaIO | null, run
   tracker.state = complete(tracker.state, new Date());
   await io.publisher.publish([packMessages(tombstones)], [packMessages(tracker.persist ? [stateMessage(io.stateTopic, tracker.state)] : [])]);
   log.info('resource complete', { resource: tracker.resource.name, pages: tracker.summary.pages, records: tracker.summary.records, tombstones: tracker.summary.tombstones, dead_lettered: tracker.summary.deadLettered });
+}
+
+/**
+ * A resource all of whose records were dead-lettered almost always means a schema that does
+ * not describe this API (the wrong schemas_dir, a renamed field), not bad data: say so at WARN,
+ * and expose the share so an alert can catch it (issue 12: 3,000 of 3,000 records went to the
+ * dead-letter topic and the run said nothing).
+ */
+export function reportInvalidShare(summary: ResourceSummary, log: Logger, metrics?: Metrics): void {
+  const seen = summary.records + summary.deadLettered;
+  metrics?.invalidShare(summary.resource, seen === 0 ? 0 : summary.deadLettered / seen);
+  if (summary.deadLettered > 0 && summary.records === 0) {
+    log.warn(`every record of resource "${summary.resource}" was dead-lettered (${summary.deadLettered}); first reason: ${summary.firstInvalid ?? 'unknown'}. Does its schema describe this API? Check delivery.schemas_dir and ${summary.resource}.avsc.`, { resource: summary.resource, dead_lettered: summary.deadLettered, first_reason: summary.firstInvalid });
+  }
 }

@@ -20,7 +20,7 @@ import { preparePage, type PreparedPage } from '../sink/prepare';
 import { advance } from '../state/checkpoint';
 import { inferSchema } from '../validation/infer';
 import { commitInBatches } from './batches';
-import { commitPages, completeResource, type PageCommit } from './commit';
+import { commitPages, completeResource, reportInvalidShare, type PageCommit } from './commit';
 import { completionOnly, planResources } from './plan';
 import type { RunContext, RunResult, Tracker } from './types';
 
@@ -73,6 +73,7 @@ export async function deliver(run: RunContext): Promise<RunResult> {
     if (prepared.deadLettered > 0 && onInvalid === 'fail') {
       throw new InvalidRecordsError(`resource "${page.resource}" page ${page.index}: ${prepared.deadLettered} invalid record(s); first: ${firstReason(prepared)}. Nothing from this page was published (delivery.on_invalid is "fail").`, { context: { resource: page.resource, page: page.index, url: page.url } });
     }
+    if (prepared.deadLettered > 0) tracker.summary.firstInvalid ??= firstReason(prepared);
     tracker.state = advance(tracker.state, {
       now: new Date(page.fetchedAt),
       resume: page.next,
@@ -98,6 +99,7 @@ export async function deliver(run: RunContext): Promise<RunResult> {
     const [first] = batch;
     if (first.kind === 'done') {
       await completeResource(first.tracker, io, runId, log);
+      reportInvalidShare(first.tracker.summary, log, options.metrics);
       options.metrics?.synced(first.tracker.resource.name, new Date(), (first.tracker.state.incremental as { last_value?: unknown } | null)?.last_value);
     } else await commitPages(batch as PageItem[], io);
     crashPoint('after-commit'); // test hook (R2K_CRASH_AT): a batch committed, the next not begun

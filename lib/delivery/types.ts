@@ -30,6 +30,8 @@ export interface ResourceSummary {
   records: number;
   tombstones: number;
   deadLettered: number;
+  /** Why the run's first dead-lettered record was invalid (for the all-invalid warning). */
+  firstInvalid?: string;
   /** Records published without undeclared fields (schema_contract discard_value). */
   trimmed: number;
   /** Pages the API said the resource has (offset/page_number with a total), for progress. */

@@ -18,6 +18,8 @@ export interface Metrics {
   published(resource: string, counts: BatchCounts): void;
   /** A resource's run completed; `cursor` is its committed incremental value, if any. */
   synced(resource: string, at: Date, cursor: unknown): void;
+  /** Share (0–1) of a resource's records that its last completed run dead-lettered. */
+  invalidShare(resource: string, share: number): void;
   /** A run of `run --interval` failed with this error code; the service goes on. */
   runFailed(code: string): void;
 }
@@ -36,6 +38,7 @@ export function createMetrics(): Metrics {
   const bytes = new Counter({ name: 'rest2kafka_bytes_published_total', help: 'Bytes of record values committed to Kafka', labelNames: labels, registers: [registry] });
   const lastSync = new Gauge({ name: 'rest2kafka_last_successful_sync_timestamp_seconds', help: 'When each resource last completed a run', labelNames: labels, registers: [registry] });
   const failedRuns = new Counter({ name: 'rest2kafka_runs_failed_total', help: 'Runs of run --interval that failed, by error code', labelNames: ['code'], registers: [registry] });
+  const invalid = new Gauge({ name: 'rest2kafka_records_invalid_ratio', help: "Share of records the resource's last completed run dead-lettered (1: every record)", labelNames: labels, registers: [registry] });
   const cursorLag = new Gauge({ name: 'rest2kafka_cursor_lag_seconds', help: 'Completion time minus the committed incremental cursor (datetime cursors only)', labelNames: labels, registers: [registry] });
   return {
     registry,
@@ -52,6 +55,7 @@ export function createMetrics(): Metrics {
       const cursorTime = typeof cursor === 'string' ? Date.parse(cursor) : NaN;
       if (Number.isFinite(cursorTime)) cursorLag.set({ resource }, (at.getTime() - cursorTime) / 1000);
     },
+    invalidShare: (resource, share) => invalid.set({ resource }, share),
     runFailed: (code) => failedRuns.inc({ code }),
   };
 }
