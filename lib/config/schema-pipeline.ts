@@ -7,6 +7,7 @@ import { hasTemplate } from './interpolate';
 import { isPem } from './kafka-tls';
 import { literal, secretString } from './schema-client';
 import { source } from './schema';
+import { COMPRESSIONS } from './types';
 import { arrayOf, bool, byType, int, map, num, object, oneOf, recordOf, required, str, type Spec } from './validator';
 
 /** Kafka topic names: 1–249 of `[A-Za-z0-9._-]` (templates are checked once substituted). */
@@ -70,7 +71,7 @@ const delivery = object('a delivery object', {
   dead_letter_topic: topicName,
   on_invalid: oneOf(['dead_letter', 'fail'], 'an on_invalid mode'),
   schemas_dir: str({ nonEmpty: true }),
-  compression: oneOf(['none', 'gzip'], 'a compression codec'),
+  compression: oneOf(COMPRESSIONS, 'a compression codec'),
 });
 
 /** A pipeline file (a config object with a `source` key). */

@@ -282,6 +282,10 @@ export interface TopicsConfig {
   configs?: Record<string, string>;
 }
 
+/** Kafka's record batch compression codecs (all of them). */
+export const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+export type Compression = (typeof COMPRESSIONS)[number];
+
 export interface DeliveryConfig {
   /** Default `json`. */
   value_format?: ValueFormat;
@@ -299,8 +303,8 @@ export interface DeliveryConfig {
   on_invalid?: 'dead_letter' | 'fail';
   /** Directory holding `<resource>.avsc`. Default `schemas` next to the config file. */
   schemas_dir?: string;
-  /** Compression codec for produced batches: `none` (default) or `gzip`. */
-  compression?: 'none' | 'gzip';
+  /** Compression codec for produced record batches. Default `none`. */
+  compression?: Compression;
 }
 
 /** A pipeline file: the dlt source under `source`, rest2kafka's settings beside it. */

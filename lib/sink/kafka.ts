@@ -7,9 +7,11 @@ import type { KafkaConfig } from '../config/types';
 import { FencedError, KafkaError, Rest2KafkaError } from '../errors';
 import { redact } from '../http/redact';
 import type { Logger } from '../observability/logger';
+import { registerCodecs } from './codecs';
 
 /** @example const kafka = createKafka({ brokers: ['127.0.0.1:9092'] }, logger) */
 export function createKafka(config: KafkaConfig, logger: Logger): Kafka {
+  registerCodecs();
   const options: KafkajsConfig = {
     clientId: config.client_id ?? 'rest2kafka',
     brokers: config.brokers,

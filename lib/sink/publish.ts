@@ -16,10 +16,12 @@
 // First: the kafkajs fast paths must be in the module cache before kafkajs loads (preload.ts).
 import { kafkajsFastPaths } from '../preload';
 import { Admin, CompressionTypes, ICustomPartitioner, Kafka, Partitioners, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
+import type { Compression } from '../config/types';
 import { KafkaError } from '../errors';
 import { crashPoint, crashPointSoon } from '../observability/crash-points';
 import type { Logger } from '../observability/logger';
 import { fastPathsWarning } from './kafkajs-fast-paths';
+import { COMPRESSION_TYPES } from './codecs';
 import { kafkaFailure, type KafkaTarget } from './kafka';
 import { toSends, type PackedMessages } from './message-pack';
 
@@ -29,7 +31,7 @@ export interface PublisherOptions {
   transactional: boolean;
   transactionalId: string;
   transactionTimeoutMs: number;
-  compression: 'none' | 'gzip';
+  compression: Compression;
   /** Told, at start-up, when this thread publishes without the kafkajs fast paths. */
   logger?: Logger;
 }
@@ -103,7 +105,7 @@ export class KafkaPublisher implements Publisher {
     private readonly producer: Producer,
     private readonly options: PublisherOptions,
   ) {
-    this.compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+    this.compression = COMPRESSION_TYPES[options.compression];
   }
 
   async publish(data: readonly PackedMessages[], state: readonly PackedMessages[]): Promise<void> {

@@ -70,6 +70,7 @@ const ROWS: Row[] = [
   { name: 'special param type', config: withEndpoint({ path: 'a', params: { x: { type: 'magic' } } }), issue: 'CONFIG_ENUM', path: 'resources[0].endpoint.params.x.type', fragment: 'known: resolve, incremental' },
   { name: 'param object without type', config: withEndpoint({ path: 'a', params: { x: { a: 1 } } }), issue: 'CONFIG_REQUIRED', path: 'resources[0].endpoint.params.x.type', fragment: 'known: resolve, incremental' },
   { name: 'value format', config: pipeline({ delivery: { value_format: 'protobuf' } }), issue: 'CONFIG_ENUM', path: 'delivery.value_format', fragment: 'known: json, avro' },
+  { name: 'compression codec', config: pipeline({ delivery: { compression: 'brotli' } }), issue: 'CONFIG_ENUM', path: 'delivery.compression', fragment: 'known: none, gzip, snappy, lz4, zstd' },
   { name: 'SASL mechanism', config: pipeline({ kafka: { sasl: { mechanism: 'gssapi', username: 'u', password: { $secret: 'p' } } } }), issue: 'CONFIG_ENUM', path: 'kafka.sasl.mechanism', fragment: 'known: plain, scram-sha-256, scram-sha-512' },
   { name: 'topic name placeholder', config: pipeline({ topics: { name: 'x.{resource}' } }), issue: 'CONFIG_VALUE', path: 'topics.name', fragment: '"{resource}" is not a topic name placeholder; known: {name}, {table_name}' },
   { name: 'pipeline name that cannot name a topic', config: { ...pipeline({}), pipeline_name: 'my pipeline' }, issue: 'CONFIG_VALUE', path: 'pipeline_name', fragment: 'not a valid Kafka topic name' },
