@@ -1,33 +1,66 @@
+import type { Kafka } from 'kafkajs';
+import type { KafkaConfig } from '../config/types';
 import { loadConfig } from '../config/load';
-import { topicName } from '../sink/resource-sinks';
 import { ConfigError } from '../errors';
+import { progressDisplay, type ProgressDisplay } from '../observability/progress';
+import type { Logger } from '../observability/logger';
+import { schemaDecoder } from '../replay/avro-decoder';
+import { avroColumns } from '../replay/duckdb-columns';
+import { openDuckdb } from '../replay/duckdb-file';
+import { jsonlSink } from '../replay/jsonl';
+import { formatReplaySummary, replayProgressText, type ReplaySummaryRow } from '../replay/progress';
+import { replayTopic, type ReplayProgress } from '../replay/replay-topic';
+import { replayToDuckdb } from '../replay/to-duckdb';
 import { createKafka, kafkaFailure } from '../sink/kafka';
-import { readTopic } from '../sink/read-topic';
+import { topicName } from '../sink/resource-sinks';
+import { loadSchemas, type CompiledSchema } from '../validation/schemas';
 import { parseFlags } from './args';
-import { commandLogger, OUTPUT_HELP, OUTPUT_OPTIONS } from './output';
-import type { Command } from './types';
+import { commandLogger, OUTPUT_HELP, OUTPUT_OPTIONS, stderrIsTty } from './output';
+import type { Command, CommandIO } from './types';
+
+/** A topic to replay: the resource it belongs to (when a config named it) and its schema. */
+interface Source {
+  name: string;
+  topic: string;
+  schema?: CompiledSchema;
+}
 
 export const replayCommand: Command = {
   name: 'replay',
   summary: "rebuild a resource's current state from its compacted topic (the consumer's full refresh)",
   help: `Usage: rest2kafka replay --config FILE --resource NAME [--summary]
-       rest2kafka replay --topic TOPIC [--brokers HOST:PORT,...] [--summary]
+       rest2kafka replay --config FILE [--resource NAME] --to duckdb:FILE [--full]
+       rest2kafka replay --topic TOPIC [--brokers HOST:PORT,...] [--to duckdb:FILE] [--summary]
 
 Reads the topic from the beginning to its current end as a read_committed consumer, applies
-tombstones (a null value deletes its key), and prints the current state: one JSON line per
-live key, {"key": "<key>", "value": <record>}, in key order. This is how a downstream team
-rebuilds a table from the topic.
+tombstones (a null value deletes its key), and writes the current state. It reads the topic
+twice between the same offsets, first the keys, then the values of each key's latest record,
+so its memory grows with the number of keys, never with the values.
+
+Targets:
+  jsonl (default)       one JSON line per live key on stdout, {"key": "<key>", "value": <record>},
+                        per partition in the order of each key's latest write (not key order)
+  duckdb:FILE           one table per resource (all of the config's resources unless --resource
+                        names one; the topic's name with --topic) holding the live records, plus
+                        the column _r2k_key; columns from schemas/<resource>.avsc, else inferred.
+                        Replaying into the same file again applies only the records written
+                        since (the offsets reached are stored in the table _r2k_offsets).
 
 Options:
-  -c, --config FILE     pipeline file (brokers and the resource's topic come from it)
+  -c, --config FILE     pipeline file (brokers, topics and schemas come from it; the API's
+                        secrets are not needed)
   -r, --resource NAME   the resource whose topic to replay
   -t, --topic TOPIC     replay this topic instead (needs --brokers or KAFKA_BROKERS)
   -b, --brokers LIST    comma-separated brokers (default KAFKA_BROKERS or 127.0.0.1:9092)
-  -s, --summary         print only counts: records read, live keys, tombstoned keys
-${OUTPUT_HELP}
+      --to TARGET       jsonl (default) or duckdb:FILE
+      --full            duckdb: rebuild the tables instead of refreshing them
+  -s, --summary         print only counts (one pass): records read, live keys, tombstoned keys
+${OUTPUT_HELP}; no progress line and no summary table
   -h, --help            show this help
 
-Values are printed as JSON when they are JSON; Avro values are printed base64-encoded.
+Progress (records read, rate, ETA) and a summary table go to stderr. JSON values are printed as
+they are; Avro values are printed base64-encoded in JSONL and decoded (with the .avsc whose
+fingerprint the record names) into DuckDB.
 Exit codes: 0 ok, 2 config or usage, 5 Kafka.`,
   async run(argv, io) {
     const { values } = parseFlags('replay', argv, {
@@ -35,57 +68,116 @@ Exit codes: 0 ok, 2 config or usage, 5 Kafka.`,
       resource: { type: 'string', short: 'r' },
       topic: { type: 'string', short: 't' },
       brokers: { type: 'string', short: 'b' },
+      to: { type: 'string' },
+      full: { type: 'boolean' },
       summary: { type: 'boolean', short: 's' },
       ...OUTPUT_OPTIONS,
     });
-    const logger = commandLogger('replay', values, io);
-    let topic: string;
-    let kafkaConfig;
-    if (values.config) {
-      const loaded = await loadConfig(values.config, { env: io.env });
-      const resource = loaded.resources.find((r) => r.name === values.resource);
-      if (!resource) throw new ConfigError(`replay: --resource must name one of: ${loaded.resources.map((r) => r.name).join(', ')}`, { code: 'USAGE' });
-      topic = values.topic ?? topicName(loaded.pipeline, resource);
-      kafkaConfig = loaded.pipeline.kafka;
-    } else if (values.topic) {
-      topic = values.topic;
-      kafkaConfig = { brokers: (values.brokers ?? io.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean) };
-    } else {
-      throw new ConfigError('replay: give --config FILE --resource NAME, or --topic TOPIC. See rest2kafka replay --help.', { code: 'USAGE' });
-    }
+    const duckdbFile = targetFile(values.to);
+    if (values.summary && duckdbFile) throw new ConfigError('replay: --summary prints counts only; it does not go with --to duckdb:FILE', { code: 'USAGE' });
+    if (values.full && !duckdbFile) throw new ConfigError('replay: --full rebuilds a DuckDB table; it needs --to duckdb:FILE', { code: 'USAGE' });
+    const progress = values.quiet ? null : progressDisplay(io.stderr, stderrIsTty(io));
+    const logger = commandLogger('replay', values, io, progress?.stream);
+    const { kafkaConfig, sources } = await resolveSources(values, io, duckdbFile !== undefined);
     const kafka = createKafka(kafkaConfig, logger);
-    const latest = new Map<string, Buffer | null>();
-    let read = 0;
+    const rows: ReplaySummaryRow[] = [];
     try {
-      await readTopic(kafka, topic, (records) => {
-        read += records.length;
-        for (const r of records) if (r.key) latest.set(r.key.toString('utf8'), r.value);
-      });
-    } catch (error) {
-      throw kafkaFailure(error, `replaying topic ${topic}`, kafkaConfig);
-    }
-    const live = [...latest].filter(([, v]) => v !== null).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    if (values.summary) {
-      io.stdout.write(`${JSON.stringify({ topic, records_read: read, live_keys: live.length, tombstoned_keys: latest.size - live.length })}\n`);
-      return 0;
-    }
-    let out = '';
-    for (const [key, value] of live) {
-      out += `${JSON.stringify({ key, value: decode(value!) })}\n`;
-      if (out.length > 1 << 16) {
-        io.stdout.write(out);
-        out = '';
+      if (values.summary) {
+        const { name, topic } = sources[0];
+        const counts = await replayTopic(kafka, topic, { onProgress: onProgress(progress, name) });
+        progress?.clear();
+        io.stdout.write(`${JSON.stringify({ topic, records_read: counts.records, live_keys: counts.liveKeys, tombstoned_keys: counts.tombstonedKeys })}\n`);
+        return 0;
       }
+      if (duckdbFile) rows.push(...(await toDuckdb(kafka, sources, duckdbFile, values.full ?? false, progress, logger)));
+      else rows.push(await toJsonl(kafka, sources[0], io, progress, logger));
+    } catch (error) {
+      throw kafkaFailure(error, `replaying ${sources.map((s) => `topic ${s.topic}`).join(', ')}`, kafkaConfig);
+    } finally {
+      progress?.clear();
     }
-    io.stdout.write(out);
+    if (progress) io.stderr.write(formatReplaySummary(rows));
     return 0;
   },
 };
 
-function decode(value: Buffer): unknown {
-  try {
-    return JSON.parse(value.toString('utf8'));
-  } catch {
-    return { avro_base64: value.toString('base64') };
+/** The file of `--to duckdb:FILE`; undefined for JSONL. */
+function targetFile(to: string | undefined): string | undefined {
+  if (to === undefined || to === 'jsonl') return undefined;
+  const file = /^duckdb:(.+)$/.exec(to)?.[1];
+  if (!file) throw new ConfigError(`replay: --to must be jsonl or duckdb:FILE, got "${to}"`, { code: 'USAGE' });
+  return file;
+}
+
+/**
+ * The Kafka settings and the topics to replay. A config is loaded without resolving the
+ * source's secrets: replay never calls the API (issue 16), so an unset API key must not stop it.
+ */
+async function resolveSources(values: { config?: string; resource?: string; topic?: string; brokers?: string }, io: CommandIO, many: boolean): Promise<{ kafkaConfig: KafkaConfig; sources: Source[] }> {
+  if (values.config) {
+    const loaded = await loadConfig(values.config, { env: io.env, resolveSourceSecrets: false });
+    const published = loaded.resources.filter((r) => r.selected && r.writeDisposition !== 'skip');
+    const chosen = values.resource ? published.filter((r) => r.name === values.resource) : many ? published : [];
+    if (chosen.length === 0) throw new ConfigError(`replay: --resource must name one of: ${published.map((r) => r.name).join(', ')}`, { code: 'USAGE' });
+    const schemas = loadSchemas(loaded.pipeline.delivery.schemas_dir!);
+    const sources = chosen.map((r) => ({ name: r.name, topic: values.topic ?? topicName(loaded.pipeline, r), schema: schemas.get(r.name) }));
+    return { kafkaConfig: loaded.pipeline.kafka, sources };
   }
+  if (values.topic) {
+    const brokers = (values.brokers ?? io.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
+    return { kafkaConfig: { brokers }, sources: [{ name: values.topic, topic: values.topic }] };
+  }
+  throw new ConfigError('replay: give --config FILE --resource NAME, or --topic TOPIC. See rest2kafka replay --help.', { code: 'USAGE' });
+}
+
+async function toJsonl(kafka: Kafka, source: Source, io: CommandIO, progress: ProgressDisplay | null, logger: Logger): Promise<ReplaySummaryRow> {
+  const started = Date.now();
+  const counts = await replayTopic(kafka, source.topic, { sink: jsonlSink(io.stdout), onProgress: onProgress(progress, source.name) });
+  warnVanished(logger, source, counts.vanished);
+  return { name: source.name, topic: source.topic, target: 'jsonl', ...counts, durationMs: Date.now() - started };
+}
+
+async function toDuckdb(kafka: Kafka, sources: Source[], file: string, full: boolean, progress: ProgressDisplay | null, logger: Logger): Promise<ReplaySummaryRow[]> {
+  const db = await openDuckdb(file);
+  const rows: ReplaySummaryRow[] = [];
+  try {
+    for (const source of sources) {
+      const started = Date.now();
+      const result = await replayToDuckdb(kafka, {
+        db,
+        file,
+        table: source.name,
+        topic: source.topic,
+        columns: source.schema && avroColumns(source.schema.type),
+        avro: source.schema && schemaDecoder([source.schema]),
+        full,
+        onProgress: onProgress(progress, source.name),
+        onRebuild: (reason) => logger.warn(`replay: rebuilding table ${source.name} instead of refreshing it: ${reason}`, { resource: source.name }),
+      });
+      warnVanished(logger, source, result.vanished);
+      logger.info(`replay: table ${source.name} has ${result.rows} rows`, { resource: source.name, rows: result.rows, refreshed: result.refreshed });
+      rows.push({ name: source.name, topic: source.topic, target: `duckdb (${result.refreshed ? 'refresh' : 'full'})`, ...result, durationMs: Date.now() - started });
+    }
+  } finally {
+    db.close();
+  }
+  return rows;
+}
+
+function onProgress(progress: ProgressDisplay | null, name: string): ((p: ReplayProgress) => void) | undefined {
+  if (!progress) return undefined;
+  let started = Date.now();
+  let phase = '';
+  return (p) => {
+    if (p.phase !== phase) {
+      if (phase) started = Date.now();
+      phase = p.phase;
+    }
+    progress.show(replayProgressText(name, p, Date.now() - started));
+  };
+}
+
+function warnVanished(logger: Logger, source: Source, vanished: number): void {
+  if (vanished === 0) return;
+  logger.warn(`replay: ${vanished} keys of ${source.topic} are missing from the output: newer records were written while replaying and the log cleaner compacted away the ones this replay had chosen; replay again for their current values`, { topic: source.topic, vanished });
 }

@@ -13,7 +13,7 @@ import { readSslFiles } from './kafka-tls';
 import { resolveSchemasDir } from './paths';
 import type { SecretsFile } from './secrets';
 import type { PipelineConfig, ResolvedResource } from './types';
-import { validateConfig, type ValidateOptions } from './validate';
+import { validateConfig } from './validate';
 
 export interface LoadedConfig {
   /** Absolute path of the config file. */
@@ -31,7 +31,7 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** Resolves a relative `file` and locates the second `.dlt/secrets.toml`. Default `process.cwd()`. */
   cwd?: string;
-  /** Default true; see {@link ValidateOptions.resolveSourceSecrets}. */
+  /** Default true. False leaves the source's secrets unresolved (replay never calls the API). */
   resolveSourceSecrets?: boolean;
 }
 

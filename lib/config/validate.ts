@@ -8,7 +8,7 @@ import { applyPipelineDefaults, resolveResources, type RawPipelineConfig } from 
 import { resolveSecrets } from './resolve-secrets';
 import { pipeline } from './schema-pipeline';
 import { source } from './schema';
-import type { SecretsFile } from './secrets';
+import type { SecretSources, SecretsFile } from './secrets';
 import type { PipelineConfig, ResolvedResource, SourceConfig } from './types';
 import { INVALID, type Ctx, type Issue } from './validator';
 import { isPlainObject } from './values';
@@ -22,6 +22,11 @@ export interface ValidateOptions {
   module?: boolean;
   /** Shown in error messages. */
   file?: string;
+  /**
+   * Default true. False leaves the source's secret references unresolved (`replay` never calls
+   * the API, so a missing API key must not stop it); Kafka's secrets are still resolved.
+   */
+  resolveSourceSecrets?: boolean;
 }
 
 export interface ValidatedConfig {
@@ -48,10 +53,17 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Val
   if (ctx.issues.length > 0 || checked === INVALID) throw configError(ctx.issues, options.file);
 
   const sources = { env: options.env ?? process.env, files: options.secretsFiles ?? [] };
-  const resolved = resolveSecrets(checked, sources, isPipeline ? 'source' : null);
+  const resolved = options.resolveSourceSecrets === false ? resolveOutsideSource(checked, sources, isPipeline) : resolveSecrets(checked, sources, isPipeline ? 'source' : null);
   const rawPipeline = (isPipeline ? resolved : { source: resolved }) as RawPipelineConfig;
   const config = applyPipelineDefaults(rawPipeline, { env: sources.env });
   return { config, resources: resolveResources(config.source as SourceConfig), warnings: ctx.warnings };
+}
+
+/** Secrets of everything but the source: only a pipeline file has anything outside it. */
+function resolveOutsideSource(checked: unknown, sources: SecretSources, isPipeline: boolean): unknown {
+  if (!isPipeline) return checked;
+  const { source: unresolved, ...rest } = checked as Record<string, unknown>;
+  return { ...resolveSecrets(rest, sources, null), source: unresolved };
 }
 
 function configError(issues: Issue[], file: string | undefined): ConfigError {

@@ -15,6 +15,8 @@ export interface ProgressDisplay {
   readonly stream: NodeJS.WritableStream;
   /** The progress callback of a run. */
   update(summaries: readonly ResourceSummary[]): void;
+  /** Shows any progress text (replay's); {@link update} shows a run's. */
+  show(text: string): void;
   /** Erases the progress line, so the summary table or an error takes its place. */
   clear(): void;
 }
@@ -32,13 +34,15 @@ export function progressDisplay(out: NodeJS.WritableStream, tty: boolean, now: (
         },
       })
     : out;
-  return {
+  const display: ProgressDisplay = {
     stream,
     update(summaries) {
+      display.show(summaries.map(progressOf).join(' | '));
+    },
+    show(text) {
       const at = now();
       if (at - last < (tty ? 200 : 5000)) return;
       last = at;
-      const text = summaries.map(progressOf).join(' | ');
       if (!tty) {
         out.write(`progress ${text}\n`);
         return;
@@ -52,6 +56,7 @@ export function progressDisplay(out: NodeJS.WritableStream, tty: boolean, now: (
       last = -Infinity;
     },
   };
+  return display;
 }
 
 /**

@@ -1,15 +1,16 @@
 /**
- * Reads a whole topic from the beginning to its current end — the state topic at start-up,
- * `replay`, and the key inventory of a full refresh all need exactly this.
+ * Reads a topic from given offsets (default: the beginning) to its current end — the state
+ * topic at start-up, `replay`, and the key inventory of a full refresh all need exactly this.
  *
  * The end is the last stable offset (kafkajs's ListOffsets is read_committed), and a
  * partition is done when the consumer's *position* reaches it, not when a record with
  * offset end-1 arrives: a transactional topic usually ends in a commit marker that is never
  * delivered (Kafka Connect's KafkaBasedLog.readToLogEnd works the same way).
- * kafkajs has no manual assignment, so a throwaway consumer group is used and deleted after.
+ * kafkajs has no manual assignment, so a throwaway consumer group is used and deleted after;
+ * start offsets other than the beginning are committed for that group before it joins.
  */
 import { randomUUID } from 'node:crypto';
-import type { IHeaders, Kafka } from 'kafkajs';
+import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { KafkaError } from '../errors';
 
 export interface TopicRecord {
@@ -22,11 +23,84 @@ export interface TopicRecord {
   timestamp: string;
 }
 
+/** Where each partition's read starts and stops: `from` inclusive, `end` exclusive. */
+export interface PartitionRange {
+  from: number;
+  end: number;
+}
+
 export interface ReadTopicOptions {
   /** Default false: read_committed, what downstream consumers are told to use. */
   readUncommitted?: boolean;
-  /** Give up after this long without reaching the end. Default 60000. */
+  /** Give up after this long without any progress towards the end. Default 60000. */
   timeoutMs?: number;
+  /**
+   * Partitions to read and their offsets. Default: every partition from its first offset to
+   * its current end ({@link topicRanges}). A second pass over a topic passes the first
+   * pass's ranges, so both see the same records.
+   */
+  ranges?: ReadonlyMap<number, PartitionRange>;
+  /** kafkajs's per-partition fetch size. Default 1 MiB (kafkajs's). */
+  maxBytesPerPartition?: number;
+}
+
+/**
+ * Every partition of `topic` with records, from its low watermark to its last stable offset.
+ * Offsets are numbers: exact up to 2^53, far beyond any partition's life.
+ *
+ * @example const ranges = await topicRanges(kafka, 'incidents') // Map { 0 => { from: 0, end: 1042 } }
+ */
+export async function topicRanges(kafka: Kafka, topic: string): Promise<Map<number, PartitionRange>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    const ranges = new Map<number, PartitionRange>();
+    for (const p of offsets) ranges.set(p.partition, { from: Number(p.low), end: Number(p.high) });
+    return ranges;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Calls `onBatch` with the records of each fetched batch of one partition, in offset order per
+ * partition, then resolves. A returned promise is awaited before that partition is fetched
+ * further: a slow writer holds the read back instead of piling records up. `messages` are
+ * kafkajs's own objects, none at or past the partition's end.
+ *
+ * @example await readTopicBatches(kafka, 'incidents', (partition, messages) => count += messages.length)
+ */
+export async function readTopicBatches(
+  kafka: Kafka,
+  topic: string,
+  onBatch: (partition: number, messages: KafkaMessage[]) => void | Promise<void>,
+  options: ReadTopicOptions = {},
+): Promise<void> {
+  const ranges = new Map([...(options.ranges ?? (await topicRanges(kafka, topic)))].filter(([, r]) => r.end > r.from));
+  if (ranges.size === 0) return;
+  const groupId = `rest2kafka-read-${randomUUID()}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const starts = [...ranges].filter(([, r]) => r.from > 0).map(([partition, r]) => ({ partition, offset: String(r.from) }));
+    if (starts.length > 0) await admin.setOffsets({ groupId, topic, partitions: starts });
+    const consumer = kafka.consumer({
+      groupId,
+      readUncommitted: options.readUncommitted ?? false,
+      maxWaitTimeInMs: 100,
+      ...(options.maxBytesPerPartition !== undefined && { maxBytesPerPartition: options.maxBytesPerPartition, maxBytes: Math.max(options.maxBytesPerPartition, 10 << 20) }),
+    });
+    await consumer.connect();
+    try {
+      await consumeToEnd(consumer, topic, ranges, onBatch, options.timeoutMs ?? 60000);
+    } finally {
+      await consumer.disconnect();
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /**
@@ -39,41 +113,38 @@ export async function readTopic(
   onBatch: (records: TopicRecord[]) => void,
   options: ReadTopicOptions = {},
 ): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    const ends = new Map<number, bigint>();
-    for (const p of offsets) if (BigInt(p.high) > BigInt(p.low)) ends.set(p.partition, BigInt(p.high));
-    if (ends.size === 0) return;
-    const groupId = `rest2kafka-read-${randomUUID()}`;
-    const consumer = kafka.consumer({ groupId, readUncommitted: options.readUncommitted ?? false, maxWaitTimeInMs: 100 });
-    await consumer.connect();
-    try {
-      await consumeToEnd(consumer, topic, ends, onBatch, options.timeoutMs ?? 60000);
-    } finally {
-      await consumer.disconnect();
-      await admin.deleteGroups([groupId]).catch(() => undefined);
-    }
-  } finally {
-    await admin.disconnect();
-  }
+  await readTopicBatches(
+    kafka,
+    topic,
+    (partition, messages) =>
+      onBatch(messages.map((m) => ({ partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers ?? {}, timestamp: m.timestamp }))),
+    options,
+  );
 }
 
 async function consumeToEnd(
   consumer: ReturnType<Kafka['consumer']>,
   topic: string,
-  ends: Map<number, bigint>,
-  onBatch: (records: TopicRecord[]) => void,
+  ranges: Map<number, PartitionRange>,
+  onBatch: (partition: number, messages: KafkaMessage[]) => void | Promise<void>,
   timeoutMs: number,
 ): Promise<void> {
-  const remaining = new Set(ends.keys());
+  const remaining = new Set(ranges.keys());
+  // From the beginning when there is no committed offset, or when it is out of range (a
+  // retention or compaction cleaner removed it): the earliest record is the next one anyway.
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new KafkaError(`reading topic ${topic} did not reach its end within ${timeoutMs} ms (partitions left: ${[...remaining].join(',')})`, { code: 'KAFKA_READ_TIMEOUT', retriable: true })),
-      timeoutMs,
-    );
+    let timer: NodeJS.Timeout | undefined;
+    // The timeout measures a stall, not the whole read: a topic of millions of records takes
+    // minutes and is fine as long as it keeps moving.
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(
+        () => reject(new KafkaError(`reading topic ${topic} made no progress for ${timeoutMs} ms before reaching its end (partitions left: ${[...remaining].join(',')})`, { code: 'KAFKA_READ_TIMEOUT', retriable: true })),
+        timeoutMs,
+      );
+    };
+    arm();
     const finish = (error?: unknown) => {
       clearTimeout(timer);
       if (error) reject(error);
@@ -85,7 +156,8 @@ async function consumeToEnd(
     // lastOffset() counts control and aborted records, so this is the position test.
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       if (payload.topic !== topic || !remaining.has(payload.partition)) return;
-      if (BigInt(payload.lastOffset) + 1n >= ends.get(payload.partition)!) {
+      arm();
+      if (Number(payload.lastOffset) + 1 >= ranges.get(payload.partition)!.end) {
         remaining.delete(payload.partition);
         if (remaining.size === 0) finish();
       }
@@ -95,14 +167,12 @@ async function consumeToEnd(
         autoCommit: false,
         eachBatchAutoResolve: true,
         eachBatch: async ({ batch }) => {
-          const end = ends.get(batch.partition);
-          if (end === undefined || !remaining.has(batch.partition)) return;
-          const records: TopicRecord[] = [];
-          for (const m of batch.messages) {
-            if (BigInt(m.offset) >= end) break;
-            records.push({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers ?? {}, timestamp: m.timestamp });
-          }
-          if (records.length > 0) onBatch(records);
+          const range = ranges.get(batch.partition);
+          if (range === undefined || !remaining.has(batch.partition) || batch.messages.length === 0) return;
+          let messages = batch.messages;
+          // Usually the whole batch is before the end; only the last one needs cutting.
+          if (Number(messages[messages.length - 1].offset) >= range.end) messages = messages.filter((m) => Number(m.offset) < range.end);
+          if (messages.length > 0) await onBatch(batch.partition, messages);
         },
       })
       .catch(finish);

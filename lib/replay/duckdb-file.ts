@@ -1,0 +1,128 @@
+/**
+ * The DuckDB file a replay writes: one table per resource holding its current state, and the
+ * `_r2k_offsets` table recording, per table, the offsets its last replay reached. Rows come
+ * from newline-delimited JSON staging files (see duckdb-staging.ts): DuckDB's own JSON reader
+ * loads them in bulk, far faster than row-by-row appends from JavaScript, and it is also what
+ * infers the columns of a resource without a schema.
+ */
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { PartitionRange } from '../sink/read-topic';
+import { KEY_COLUMN, quoteIdentifier } from './duckdb-columns';
+import type { StoredOffsets } from './refresh-ranges';
+
+const OFFSETS_TABLE = '_r2k_offsets';
+
+/**
+ * DuckDB's buffer pool, beyond which it spills to `<file>.tmp`: the replay's memory target is
+ * 256 MB for the whole process, and the load runs after the key index is released.
+ */
+const MEMORY_LIMIT = '128MB';
+
+/** What one replay stages for a table: rows to insert (upserts) and keys to delete. */
+export interface StagedChanges {
+  topic: string;
+  /** Newline-delimited JSON, one object per live row, with the key in {@link KEY_COLUMN}. */
+  upserts: string;
+  upsertCount: number;
+  /** Newline-delimited JSON `{"_r2k_key": …}` of tombstoned keys (a refresh only). */
+  deletes: string;
+  deleteCount: number;
+  /** The offsets read; the next refresh starts at each `end`. */
+  ranges: ReadonlyMap<number, PartitionRange>;
+}
+
+export interface DuckdbFile {
+  /** The stored offsets of `table`'s last replay of `topic`; `null` when there is none (or the table is gone). */
+  storedOffsets(table: string, topic: string): Promise<StoredOffsets | null>;
+  /**
+   * Replaces `table` with the staged rows, in one transaction. `columns` come from the Avro
+   * schema; without them DuckDB infers them from every staged row.
+   */
+  rebuild(table: string, changes: StagedChanges, columns?: readonly [string, string][]): Promise<void>;
+  /** Applies a refresh in one transaction: deletes the changed and tombstoned keys, inserts the new rows, stores the offsets. */
+  refresh(table: string, changes: StagedChanges): Promise<void>;
+  /** Rows now in `table`. */
+  count(table: string): Promise<number>;
+  close(): void;
+}
+
+/** @example const db = await openDuckdb('state.duckdb') */
+export async function openDuckdb(file: string): Promise<DuckdbFile> {
+  const instance = await DuckDBInstance.create(file, { memory_limit: MEMORY_LIMIT });
+  const connection = await instance.connect();
+  await connection.run(`CREATE TABLE IF NOT EXISTS ${OFFSETS_TABLE} (table_name VARCHAR, topic VARCHAR, "partition" INTEGER, next_offset BIGINT)`);
+  return {
+    async storedOffsets(table, topic) {
+      const exists = await connection.runAndReadAll('SELECT 1 FROM information_schema.tables WHERE table_name = $1', [table]);
+      if (exists.currentRowCount === 0) return null;
+      const rows = await connection.runAndReadAll(`SELECT "partition", next_offset FROM ${OFFSETS_TABLE} WHERE table_name = $1 AND topic = $2`, [table, topic]);
+      if (rows.currentRowCount === 0) return null;
+      return new Map(rows.getRows().map(([partition, offset]) => [Number(partition), Number(offset)]));
+    },
+    async rebuild(table, changes, columns) {
+      await transaction(connection, async () => {
+        await connection.run(`DROP TABLE IF EXISTS ${quoteIdentifier(table)}`);
+        if (columns) {
+          await connection.run(`CREATE TABLE ${quoteIdentifier(table)} (${columns.map(([name, type]) => `${quoteIdentifier(name)} ${type}`).join(', ')})`);
+          if (changes.upsertCount > 0) await connection.run(`INSERT INTO ${quoteIdentifier(table)} BY NAME SELECT * FROM ${readJson(changes.upserts, columns)}`);
+        } else if (changes.upsertCount > 0) {
+          await connection.run(`CREATE TABLE ${quoteIdentifier(table)} AS SELECT * FROM ${readJson(changes.upserts)}`);
+        } else {
+          await connection.run(`CREATE TABLE ${quoteIdentifier(table)} (${quoteIdentifier(KEY_COLUMN)} VARCHAR)`);
+        }
+        await storeOffsets(connection, table, changes);
+      });
+    },
+    async refresh(table, changes) {
+      // The table's own columns: a refresh never changes its shape (--full does).
+      const described = await connection.runAndReadAll('SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position', [table]);
+      const columns = described.getRows().map(([name, type]) => [String(name), String(type)] as [string, string]);
+      const keyOnly: [string, string][] = [[KEY_COLUMN, 'VARCHAR']];
+      await transaction(connection, async () => {
+        const changed = [
+          ...(changes.upsertCount > 0 ? [`SELECT ${quoteIdentifier(KEY_COLUMN)} FROM ${readJson(changes.upserts, keyOnly)}`] : []),
+          ...(changes.deleteCount > 0 ? [`SELECT ${quoteIdentifier(KEY_COLUMN)} FROM ${readJson(changes.deletes, keyOnly)}`] : []),
+        ];
+        if (changed.length > 0) await connection.run(`DELETE FROM ${quoteIdentifier(table)} WHERE ${quoteIdentifier(KEY_COLUMN)} IN (${changed.join(' UNION ALL ')})`);
+        if (changes.upsertCount > 0) await connection.run(`INSERT INTO ${quoteIdentifier(table)} BY NAME SELECT * FROM ${readJson(changes.upserts, columns)}`);
+        await storeOffsets(connection, table, changes);
+      });
+    },
+    async count(table) {
+      const result = await connection.runAndReadAll(`SELECT count(*) FROM ${quoteIdentifier(table)}`);
+      return Number(result.getRows()[0][0]);
+    },
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+async function transaction(connection: DuckDBConnection, body: () => Promise<void>): Promise<void> {
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    await body();
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+async function storeOffsets(connection: DuckDBConnection, table: string, changes: StagedChanges): Promise<void> {
+  await connection.run(`DELETE FROM ${OFFSETS_TABLE} WHERE table_name = $1`, [table]);
+  for (const [partition, { end }] of changes.ranges) {
+    await connection.run(`INSERT INTO ${OFFSETS_TABLE} VALUES ($1, $2, $3, $4)`, [table, changes.topic, partition, end]);
+  }
+}
+
+/** `read_json(…)` of a staging file, with the given columns (others ignored) or every column inferred from all rows. */
+function readJson(file: string, columns?: readonly [string, string][]): string {
+  const shape = columns ? `columns = {${columns.map(([name, type]) => `${literal(name)}: ${literal(type)}`).join(', ')}}` : 'sample_size = -1';
+  return `read_json(${literal(file)}, format = 'newline_delimited', ${shape})`;
+}
+
+function literal(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}

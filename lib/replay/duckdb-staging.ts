@@ -1,0 +1,91 @@
+/**
+ * The staging files of a DuckDB replay: the winning records as newline-delimited JSON rows,
+ * written while the second pass streams, so no value stays in memory. They live in a folder
+ * next to the DuckDB file (a temp folder may be memory-backed, and staging is as large as the
+ * live values) and are removed afterwards.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import type { KafkaMessage } from 'kafkajs';
+import { KEY_COLUMN } from './duckdb-columns';
+import { LineBatch, writeWithBackPressure } from './lines';
+import type { ReplaySink } from './replay-topic';
+import { valueJson, type AvroDecoder } from './value-json';
+
+const OPEN_BRACE = 0x7b;
+
+export interface Staging {
+  upserts: string;
+  deletes: string;
+  readonly upsertCount: number;
+  readonly deleteCount: number;
+  /** Receives the winners: values become rows, tombstones become keys to delete. */
+  sink: ReplaySink;
+  /** Flushes and closes both files. */
+  close(): Promise<void>;
+  /** Removes the folder. */
+  remove(): Promise<void>;
+}
+
+/** @example const staging = await openStaging('out/state.duckdb', decodeAvro) */
+export async function openStaging(duckdbFile: string, avro?: AvroDecoder): Promise<Staging> {
+  const dir = await mkdtemp(join(dirname(duckdbFile), `.${basename(duckdbFile)}.replay-`));
+  const upserts = join(dir, 'upserts.jsonl');
+  const deletes = join(dir, 'deletes.jsonl');
+  const files: Record<'upserts' | 'deletes', WriteStream> = { upserts: createWriteStream(upserts), deletes: createWriteStream(deletes) };
+  const rows = new LineBatch();
+  const keys = new LineBatch();
+  let upsertCount = 0;
+  let deleteCount = 0;
+  let closing: Promise<void> | undefined;
+  return {
+    upserts,
+    deletes,
+    get upsertCount() {
+      return upsertCount;
+    },
+    get deleteCount() {
+      return deleteCount;
+    },
+    async sink(_partition, messages) {
+      for (const m of messages) {
+        const key = JSON.stringify(m.key!.toString('utf8'));
+        if (m.value === null) {
+          keys.push(`{"${KEY_COLUMN}":${key}}\n`);
+          deleteCount++;
+        } else {
+          appendRow(rows, key, m, avro);
+          upsertCount++;
+        }
+      }
+      await writeWithBackPressure(files.upserts, rows.take());
+      await writeWithBackPressure(files.deletes, keys.take());
+    },
+    close() {
+      closing ??= Promise.all(Object.values(files).map((file) => finished(file.end()))).then(() => undefined);
+      return closing;
+    },
+    async remove() {
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The value's object with the key spliced in as its first member — `{"_r2k_key":"K",` and the
+ * value's text after its `{` — so the value is copied, not parsed. A value that is not an
+ * object lands in a `value` column.
+ */
+function appendRow(rows: LineBatch, key: string, m: KafkaMessage, avro?: AvroDecoder): void {
+  const text = valueJson(m, avro);
+  const first = typeof text === 'string' ? text.charCodeAt(0) : text[0];
+  if (first !== OPEN_BRACE) {
+    rows.push(`{"${KEY_COLUMN}":${key},"value":`, text, '}\n');
+    return;
+  }
+  const rest = typeof text === 'string' ? text.slice(1) : text.subarray(1);
+  const empty = text.length === 2;
+  rows.push(`{"${KEY_COLUMN}":${key}${empty ? '' : ','}`, rest, '\n');
+}

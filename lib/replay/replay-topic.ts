@@ -1,0 +1,111 @@
+/**
+ * A replay in two passes over the same offsets, so memory is bounded by the number of keys:
+ * the first reads keys and offsets and finds each key's latest record ({@link KeyIndex}); the
+ * second reads the records again and hands only those latest ones to the sink, as they arrive.
+ *
+ * Output order: partition by partition as the consumer fetches them (interleaved when the topic
+ * has several), and within a partition in offset order — the order of each key's latest write,
+ * not key order. Sorting by key would need every line at once, the memory this avoids.
+ */
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import { readTopicBatches, topicRanges, type PartitionRange } from '../sink/read-topic';
+import { KeyIndex, WinnerCursor } from './key-index';
+
+/** Receives the winning records of one partition's batch, in offset order; may be async (back-pressure). */
+export type ReplaySink = (partition: number, messages: KafkaMessage[]) => void | Promise<void>;
+
+export type ReplayPhase = 'keys' | 'values';
+
+export interface ReplayProgress {
+  phase: ReplayPhase;
+  /** Records read in this phase. */
+  records: number;
+  /** Offsets passed in this phase, and in all: markers take offsets too, so this is what an ETA can use. */
+  position: number;
+  total: number;
+}
+
+export interface ReplayOptions {
+  /** Default: each partition from its first offset to its current end. A refresh starts where the last one stopped. */
+  ranges?: ReadonlyMap<number, PartitionRange>;
+  /** Without one, only the first pass runs (counts only). */
+  sink?: ReplaySink;
+  /** Also hand the sink the tombstones that are their key's latest record (a refresh deletes those keys). Default false. */
+  tombstones?: boolean;
+  onProgress?: (progress: ReplayProgress) => void;
+  /** Stall timeout of each pass; see {@link readTopicBatches}. */
+  timeoutMs?: number;
+  /** kafkajs fetch size per partition. */
+  maxBytesPerPartition?: number;
+}
+
+export interface ReplayCounts {
+  /** Records read by the first pass (markers excluded). */
+  records: number;
+  unkeyed: number;
+  liveKeys: number;
+  tombstonedKeys: number;
+  /** Records handed to the sink. */
+  written: number;
+  /**
+   * Latest records that were gone by the second pass: a newer record for the key was written
+   * after the replay started and the log cleaner compacted this one away. Their keys are
+   * missing from the output; a replay started now would have their newer values.
+   */
+  vanished: number;
+  /** The offsets read, per partition; a later refresh starts at each `end`. */
+  ranges: Map<number, PartitionRange>;
+}
+
+/**
+ * Replays `topic` into `options.sink`, reading it twice between the same offsets.
+ *
+ * @example
+ * const counts = await replayTopic(kafka, 'incidents', { sink: jsonlSink(process.stdout) });
+ */
+export async function replayTopic(kafka: Kafka, topic: string, options: ReplayOptions = {}): Promise<ReplayCounts> {
+  const ranges = new Map(options.ranges ?? (await topicRanges(kafka, topic)));
+  const read = { ranges, timeoutMs: options.timeoutMs, maxBytesPerPartition: options.maxBytesPerPartition };
+  const index = new KeyIndex();
+  let progress = tracker('keys', ranges, options.onProgress);
+  await readTopicBatches(kafka, topic, (partition, messages) => {
+    index.add(partition, messages);
+    progress(partition, messages);
+  }, read);
+  const { winners, ...counts } = index.finish(options.tombstones ?? false);
+  const result: ReplayCounts = { ...counts, written: 0, vanished: 0, ranges };
+  const { sink } = options;
+  if (!sink || [...winners.values()].every((w) => w.length === 0)) return result;
+
+  const cursors = new Map([...winners].map(([partition, offsets]) => [partition, new WinnerCursor(offsets)]));
+  progress = tracker('values', ranges, options.onProgress);
+  await readTopicBatches(kafka, topic, async (partition, messages) => {
+    progress(partition, messages);
+    const cursor = cursors.get(partition);
+    if (!cursor) return;
+    const latest = messages.filter((m) => cursor.isWinner(Number(m.offset)));
+    if (latest.length === 0) return;
+    result.written += latest.length;
+    await sink(partition, latest);
+  }, read);
+  for (const cursor of cursors.values()) result.vanished += cursor.missing;
+  return result;
+}
+
+/** Counts records and offsets passed per partition and reports them to `onProgress`. */
+function tracker(phase: ReplayPhase, ranges: ReadonlyMap<number, PartitionRange>, onProgress?: (p: ReplayProgress) => void) {
+  const passed = new Map<number, number>();
+  let total = 0;
+  for (const r of ranges.values()) total += Math.max(0, r.end - r.from);
+  let position = 0;
+  let records = 0;
+  return (partition: number, messages: KafkaMessage[]): void => {
+    if (!onProgress) return;
+    const range = ranges.get(partition)!;
+    const now = Number(messages[messages.length - 1].offset) + 1 - range.from;
+    position += now - (passed.get(partition) ?? 0);
+    passed.set(partition, now);
+    records += messages.length;
+    onProgress({ phase, records, position, total });
+  };
+}
