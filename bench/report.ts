@@ -1,5 +1,6 @@
 /** The table, the ratios against the ceilings, and the issue's targets. */
-import { pct, type ScenarioResult } from './scenarios';
+import { comparisonTargets } from './comparisons';
+import { pct, type ScenarioResult } from './scenario';
 
 export interface Ratio {
   scenario: string;
@@ -97,11 +98,12 @@ export function analyse(runs: readonly ScenarioResult[], scale: number): Analysi
       met: limited.ofAllowance >= 0.9 && limited.share429 <= 0.01,
     });
   }
+  targets.push(...comparisonTargets(results, runs));
   if (scale !== 1) targets.push({ target: `scale ${scale}: counts are not the issue's`, value: '', met: null });
   return { ratios, speedup, speedupRunReported, targets };
 }
 
-export function formatTable(results: readonly ScenarioResult[], failures: readonly { scenario: string; error: string }[]): string {
+export function formatTable(results: readonly ScenarioResult[], failures: readonly { scenario: string; error: string }[], skipped: readonly { scenario: string; reason: string }[] = []): string {
   const header = ['scenario', 'records', 'seconds', 'records/s', 'MB/s', 'peak RSS MB', 'CPU s', 'sim CPU s', 'load', 'notes'];
   const num = (x: number | null, digits = 0) => (x === null ? '-' : x.toFixed(digits));
   const rows = results.map((r) => [
@@ -117,6 +119,7 @@ export function formatTable(results: readonly ScenarioResult[], failures: readon
     r.notes.join('; '),
   ]);
   for (const f of failures) rows.push([f.scenario, '-', '-', '-', '-', '-', '-', '-', '-', `FAILED: ${f.error.split('\n')[0]}`]);
+  for (const s of skipped) rows.push([s.scenario, '-', '-', '-', '-', '-', '-', '-', '-', `SKIPPED: ${s.reason}`]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === header.length - 1 ? 0 : r[i].length))));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i === cells.length - 1 ? c : i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   return [line(header), `|${widths.map((w, i) => '-'.repeat(i === header.length - 1 ? 7 : w + 2)).join('|')}|`, ...rows.map(line)].join('\n');

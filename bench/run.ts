@@ -15,7 +15,8 @@ import { createContext } from './context';
 import { benchBroker, benchKafka, REPO_ROOT } from './kafka';
 import { loadAverage, settle } from './processes';
 import { analyse, formatAnalysis, formatTable } from './report';
-import { SCENARIOS, scaled, usesKafka, WARM_UP, type ScenarioResult } from './scenarios';
+import { SkippedError, type ScenarioResult } from './scenario';
+import { SCENARIOS, scaled, WARM_UP } from './scenarios';
 
 const USAGE = `Usage: npm run bench -- [--only ID,ID...] [--scale X] [--repeat N] [--profile [--profile-dir DIR]] [--list]
   --repeat N   run the scenarios N times, round after round; the table and targets use each
@@ -36,7 +37,7 @@ async function main(): Promise<number> {
   });
   if (values.help) return (console.log(USAGE), 0);
   if (values.list) {
-    for (const s of SCENARIOS) console.log(`${s.id.padEnd(16)} ${String(s.records).padStart(9)}  ${s.description}`);
+    for (const s of SCENARIOS) console.log(`${s.id.padEnd(24)} ${String(s.records).padStart(9)} incidents  ${s.description}`);
     return 0;
   }
   const scale = Number(values.scale);
@@ -67,8 +68,9 @@ async function main(): Promise<number> {
 
   const results: ScenarioResult[] = [];
   const failures: { scenario: string; error: string }[] = [];
+  const skipped: { scenario: string; reason: string }[] = [];
   try {
-    if (chosen.some(usesKafka)) {
+    if (chosen.some((s) => s.kafka)) {
       log(`${WARM_UP.id}: ${WARM_UP.description}`);
       await WARM_UP.run(ctx, scaled(WARM_UP.records, scale));
     }
@@ -77,12 +79,17 @@ async function main(): Promise<number> {
         const n = scaled(scenario.records, scale);
         const quiet = await settle();
         const pass = rounds > 1 ? ` [round ${round}/${rounds}]` : '';
-        log(`${scenario.id}${pass}: ${n} records — ${scenario.description} (machine ${Math.round(quiet.idle * 100)}% idle after ${quiet.seconds.toFixed(1)} s of settling)`);
+        log(`${scenario.id}${pass}: ${n} incidents — ${scenario.description} (machine ${Math.round(quiet.idle * 100)}% idle after ${quiet.seconds.toFixed(1)} s of settling)`);
         try {
           const r = await scenario.run(ctx, n);
           results.push(rounds > 1 ? { ...r, round } : r);
           log(`${scenario.id}${pass}: ${r.seconds.toFixed(1)} s, ${Math.round(r.recordsPerSecond)} records/s, peak RSS ${r.peakRssMb?.toFixed(0) ?? '?'} MB`);
         } catch (error) {
+          if (error instanceof SkippedError) {
+            skipped.push({ scenario: `${scenario.id}${pass}`, reason: error.message });
+            log(`${scenario.id}${pass} SKIPPED: ${error.message}`);
+            continue;
+          }
           const message = error instanceof Error ? error.message : String(error);
           failures.push({ scenario: `${scenario.id}${pass}`, error: message });
           log(`${scenario.id}${pass} FAILED: ${message}`);
@@ -101,14 +108,14 @@ async function main(): Promise<number> {
     if (r.mbPerSecond === null && r.scenario.startsWith('dryrun') && ctx.bytesPerRecord !== null) r.mbPerSecond = (ctx.bytesPerRecord * r.records) / 1e6 / r.seconds;
   }
   const analysis = analyse(results, scale);
-  const report = { startedAt: started.toISOString(), finishedAt: new Date().toISOString(), scale, machine: { ...machine, load1AtEnd: loadAverage() }, kafka: broker.origin, results, failures, analysis };
+  const report = { startedAt: started.toISOString(), finishedAt: new Date().toISOString(), scale, machine: { ...machine, load1AtEnd: loadAverage() }, kafka: broker.origin, results, failures, skipped, analysis };
   const dir = path.join(REPO_ROOT, 'bench', 'results');
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
 
   console.log(`\n${machine.cpus} cores, ${machine.cpuModel}, Node ${machine.node}; load average ${machine.load1AtStart} at start, ${report.machine.load1AtEnd} at end; scale ${scale}\n`);
-  console.log(formatTable(results, failures));
+  console.log(formatTable(results, failures, skipped));
   console.log(`\n${formatAnalysis(analysis)}`);
   console.log(`\nJSON: ${path.relative(process.cwd(), file)}`);
   console.log(JSON.stringify({ results: results.map(({ scenario, records, seconds, recordsPerSecond, mbPerSecond, peakRssMb }) => ({ scenario, records, seconds, recordsPerSecond, mbPerSecond, peakRssMb })), analysis }, null, 2));

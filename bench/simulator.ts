@@ -3,7 +3,7 @@
  * benchmark that served the API from the pipeline's event loop would measure the two together.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { SimulatorClient, type SimulatorStats } from '../lib/simulator';
+import { SimulatorClient, type FaultConfig, type SimulatorStats } from '../lib/simulator';
 import { CLI, cpuSecondsOf } from './processes';
 
 export interface SimSettings {
@@ -18,6 +18,9 @@ export interface RunningSim {
   apiKey: string;
   pid: number;
   stats(): Promise<SimulatorStats>;
+  /** The injected faults (`GET /_sim/faults`) and replacing them (`PUT`; latency included). */
+  faults(): Promise<FaultConfig>;
+  setFaults(config: FaultConfig): Promise<FaultConfig>;
   cpuSeconds(): number | null;
   stop(): Promise<void>;
 }
@@ -40,6 +43,8 @@ export async function startSimProcess(settings: SimSettings, port: number): Prom
     apiKey: SIM_API_KEY,
     pid,
     stats: () => client.stats(),
+    faults: () => client.faults(),
+    setFaults: (config) => client.setFaults(config),
     cpuSeconds: () => cpuSecondsOf(pid),
     stop: () =>
       new Promise<void>((resolve) => {

@@ -1,5 +1,5 @@
 import { analyse, medianRuns } from '../../../bench/report';
-import type { ScenarioResult } from '../../../bench/scenarios';
+import type { ScenarioResult } from '../../../bench/scenario';
 
 function run(scenario: string, role: ScenarioResult['role'], group: ScenarioResult['group'], recordsPerSecond: number, round?: number, peakRssMb = 200): ScenarioResult {
   return { scenario, role, group, records: 1_000_000, seconds: 1_000_000 / recordsPerSecond, recordsPerSecond, mbPerSecond: null, peakRssMb, cpuSeconds: null, simCpuSeconds: null, load1Before: 0, load1After: 0, notes: [], extra: {}, ...(round === undefined ? {} : { round }) };
