@@ -18,11 +18,14 @@
  * `R2K_KAFKAJS_FAST_PATHS=0`; in every other case kafkajs runs as shipped.
  */
 import Module, { createRequire } from 'node:module';
+import { recordDecoder } from './kafkajs-record-decoder';
 
 const CHECKED_VERSION = '2.2.4';
 const GROUPING = './src/producer/groupMessagesPerPartition.js';
 const RECORD = './src/protocol/recordBatch/record/v0/index.js';
 const ENCODER = './src/protocol/encoder.js';
+const RECORD_DECODER = './src/protocol/recordBatch/record/v0/decoder.js';
+const LONG = './src/utils/long.js';
 
 export type FastPathsStatus = 'installed' | 'disabled' | 'kafkajs already loaded' | `kafkajs ${string} is not ${typeof CHECKED_VERSION}`;
 
@@ -139,13 +142,16 @@ export function installKafkajsFastPaths(env: NodeJS.ProcessEnv = process.env): F
   if (version !== CHECKED_VERSION) return `kafkajs ${version} is not ${CHECKED_VERSION}`;
   const groupingFile = load.resolve(GROUPING);
   const recordFile = load.resolve(RECORD);
-  if (require.cache[groupingFile] || require.cache[recordFile]) return 'kafkajs already loaded';
+  const recordDecoderFile = load.resolve(RECORD_DECODER);
+  if (require.cache[groupingFile] || require.cache[recordFile] || require.cache[recordDecoderFile]) return 'kafkajs already loaded';
 
   const original = load(recordFile) as RecordEncoder;
   const EncoderClass = load(ENCODER) as new (initialSize?: number) => EncoderLike;
   const record: RecordEncoder = (args) => encodeRecordFast(args, EncoderClass) ?? original(args);
   preload(recordFile, record);
   preload(groupingFile, groupMessagesPerPartition);
+  // The consume path's (replay, state at start-up): see kafkajs-record-decoder.ts.
+  preload(recordDecoderFile, recordDecoder(load(LONG) as Parameters<typeof recordDecoder>[0]));
   return 'installed';
 }
 

@@ -1,0 +1,74 @@
+/** The DuckDB file on disk (no sockets): rebuild with schema columns or inferred ones, refresh, stored offsets. */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { openDuckdb, type DuckdbFile, type StagedChanges } from '../../../lib/replay/duckdb-file';
+
+let dir: string;
+let db: DuckdbFile;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'r2k-duckdb-'));
+  db = await openDuckdb(path.join(dir, 'state.duckdb'));
+});
+afterEach(async () => {
+  db.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function staged(rows: object[], deletes: string[], ranges: [number, number, number][]): Promise<StagedChanges> {
+  const upserts = path.join(dir, `u${Math.random()}.jsonl`);
+  const deleted = path.join(dir, `d${Math.random()}.jsonl`);
+  await writeFile(upserts, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  await writeFile(deleted, deletes.map((k) => `${JSON.stringify({ _r2k_key: k })}\n`).join(''));
+  return { topic: 't', upserts, upsertCount: rows.length, deletes: deleted, deleteCount: deletes.length, ranges: new Map(ranges.map(([p, from, end]) => [p, { from, end }])) };
+}
+
+async function rows(table: string): Promise<unknown[]> {
+  db.close();
+  const instance = await DuckDBInstance.create(path.join(dir, 'state.duckdb'));
+  const connection = await instance.connect();
+  const result = (await connection.runAndReadAll(`SELECT * FROM ${table} ORDER BY _r2k_key`)).getRowObjectsJson();
+  connection.closeSync();
+  instance.closeSync();
+  db = await openDuckdb(path.join(dir, 'state.duckdb'));
+  return result;
+}
+
+const COLUMNS: [string, string][] = [['_r2k_key', 'VARCHAR'], ['id', 'VARCHAR'], ['n', 'BIGINT'], ['tags', 'VARCHAR[]']];
+
+it('rebuilds a table with the given columns (undeclared fields left out) and stores the offsets', async () => {
+  await db.rebuild('items', await staged([{ _r2k_key: 'a', id: 'a', n: 1, extra: true, tags: ['x'] }, { _r2k_key: 'b', id: 'b' }], [], [[0, 0, 10]]), COLUMNS);
+  expect(await rows('items')).toEqual([{ _r2k_key: 'a', id: 'a', n: '1', tags: ['x'] }, { _r2k_key: 'b', id: 'b', n: null, tags: null }]);
+  expect(await db.storedOffsets('items', 't')).toEqual(new Map([[0, 10]]));
+  expect(await db.storedOffsets('items', 'another-topic')).toBeNull();
+});
+
+it('infers the columns from every row when there is no schema', async () => {
+  await db.rebuild('items', await staged([{ _r2k_key: 'a', id: 'a' }, { _r2k_key: 'b', id: 'b', late: 2.5 }], [], [[0, 0, 2]]));
+  expect(await rows('items')).toEqual([{ _r2k_key: 'a', id: 'a', late: null }, { _r2k_key: 'b', id: 'b', late: 2.5 }]);
+});
+
+it('an empty topic makes an empty table', async () => {
+  await db.rebuild('items', await staged([], [], [[0, 0, 0]]));
+  expect(await db.count('items')).toBe(0);
+});
+
+it('a refresh replaces changed keys, deletes tombstoned ones, keeps the rest, and moves the offsets', async () => {
+  await db.rebuild('items', await staged([{ _r2k_key: 'a', id: 'a', n: 1 }, { _r2k_key: 'b', id: 'b', n: 1 }, { _r2k_key: 'c', id: 'c', n: 1 }], [], [[0, 0, 3]]), COLUMNS);
+  await db.refresh('items', await staged([{ _r2k_key: 'b', id: 'b', n: 2 }, { _r2k_key: 'd', id: 'd', n: 1 }], ['c', 'never-there'], [[0, 3, 8]]));
+  expect(await rows('items')).toEqual([
+    { _r2k_key: 'a', id: 'a', n: '1', tags: null },
+    { _r2k_key: 'b', id: 'b', n: '2', tags: null },
+    { _r2k_key: 'd', id: 'd', n: '1', tags: null },
+  ]);
+  expect(await db.storedOffsets('items', 't')).toEqual(new Map([[0, 8]]));
+});
+
+it('a failed load leaves the table and the offsets as they were', async () => {
+  await db.rebuild('items', await staged([{ _r2k_key: 'a', id: 'a', n: 1 }], [], [[0, 0, 1]]), COLUMNS);
+  const bad = await staged([{ _r2k_key: 'b', id: 'b', n: 'not a number' }], [], [[0, 1, 2]]);
+  await expect(db.refresh('items', bad)).rejects.toThrow();
+  expect(await db.count('items')).toBe(1);
+  expect(await db.storedOffsets('items', 't')).toEqual(new Map([[0, 1]]));
+});

@@ -1,0 +1,42 @@
+import type { KafkaMessage } from 'kafkajs';
+import { appendLine } from '../../../lib/replay/jsonl';
+import { LineBatch } from '../../../lib/replay/lines';
+import { valueJson } from '../../../lib/replay/value-json';
+
+const msg = (value: Buffer | null, contentType?: string, key = 'K1'): KafkaMessage =>
+  ({ offset: '0', key: Buffer.from(key), value, headers: contentType ? { 'content-type': Buffer.from(contentType) } : {}, timestamp: '0', attributes: 0 }) as KafkaMessage;
+
+describe('valueJson', () => {
+  it('returns a JSON value labelled application/json as the same bytes, unparsed', () => {
+    const value = Buffer.from('{"id":"a","n":1}');
+    expect(valueJson(msg(value, 'application/json'))).toBe(value);
+  });
+
+  it('re-serialises a labelled JSON value that holds a newline (it would split the line)', () => {
+    expect(valueJson(msg(Buffer.from('{\n "id": "a"\n}'), 'application/json'))).toBe('{"id":"a"}');
+  });
+
+  it('parses an unlabelled value when it is JSON, else gives it as base64', () => {
+    expect(valueJson(msg(Buffer.from(' {"id": 1} ')))).toBe('{"id":1}');
+    expect(valueJson(msg(Buffer.from([0xff, 0x01])))).toBe('{"avro_base64":"/wE="}');
+  });
+
+  it('gives Avro values as base64 without a decoder, decoded with one (bytes as base64)', () => {
+    const value = Buffer.from([0x02, 0x34]);
+    expect(valueJson(msg(value, 'avro/binary'))).toBe('{"avro_base64":"AjQ="}');
+    expect(valueJson(msg(value, 'avro/binary'), () => ({ id: 'x', raw: Buffer.from([1, 2]) }))).toBe('{"id":"x","raw":"AQI="}');
+    expect(valueJson(msg(value, 'avro/binary'), () => undefined)).toBe('{"avro_base64":"AjQ="}');
+  });
+});
+
+describe('JSONL lines', () => {
+  it('writes {"key","value"} per live record, the same text as JSON.stringify of the parsed value, and nothing for a tombstone', () => {
+    const batch = new LineBatch();
+    const record = { id: 'INC1', title: 'é "quoted"', n: 1.5, tags: ['a'] };
+    appendLine(batch, msg(Buffer.from(JSON.stringify(record)), 'application/json', 'INC"1'));
+    appendLine(batch, msg(null, 'application/json'));
+    const text = batch.take().toString('utf8');
+    expect(text).toBe(`${JSON.stringify({ key: 'INC"1', value: record })}\n`);
+    expect(batch.take().length).toBe(0);
+  });
+});
