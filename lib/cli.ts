@@ -21,6 +21,8 @@ export const EXIT_CODES_HELP = `Exit codes:
   5    Kafka error (broker unreachable, topic misconfigured, publish failed)
   6    invalid records and delivery.on_invalid is "fail"
   7    fenced: another instance with the same transactional id took over
+  8    Schema Registry: unreachable, credentials refused, server error, or a schema it rejected
+       (incompatible with the subject's earlier versions, or invalid)
   130  interrupted: SIGINT/SIGTERM stopped a command before it finished
        (run --interval stopped by a signal exits 0: the service stopping is its normal end)`;
 

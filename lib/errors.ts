@@ -33,6 +33,7 @@ export const ExitCode = {
   KAFKA: 5,
   INVALID_RECORDS: 6,
   FENCED: 7,
+  SCHEMA_REGISTRY: 8,
   INTERRUPTED: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -153,6 +154,20 @@ export class FencedError extends Rest2KafkaError {
   }
   constructor(message: string, options: Partial<ErrorOptions> = {}) {
     super(message, { code: 'PRODUCER_FENCED', ...options, retriable: false });
+  }
+}
+
+/**
+ * The Schema Registry is unreachable, refused the credentials, failed (5xx) or rejected a schema
+ * (incompatible, invalid). `code` tells which: REGISTRY_UNREACHABLE, REGISTRY_AUTH_FAILED,
+ * REGISTRY_SERVER_ERROR, REGISTRY_INCOMPATIBLE, REGISTRY_REJECTED, REGISTRY_NOT_FOUND.
+ */
+export class SchemaRegistryError extends Rest2KafkaError {
+  override get exitCode(): ExitCode {
+    return ExitCode.SCHEMA_REGISTRY;
+  }
+  constructor(message: string, options: ErrorOptions) {
+    super(message, options);
   }
 }
 

@@ -37,7 +37,7 @@ Environment: KAFKA_BROKERS overrides kafka.brokers; secrets come from the enviro
 
 Prints a per-resource summary (pages, records, tombstones, dead-lettered, duration, records/s).
 Exit codes: 0 ok, 2 config, 3 source API, 4 credentials, 5 Kafka, 6 invalid records
-(on_invalid: fail), 7 fenced, 130 interrupted (with --interval a signal ends the service: 0).`,
+(on_invalid: fail), 7 fenced, 8 Schema Registry, 130 interrupted (with --interval a signal ends the service: 0).`,
   async run(argv, io) {
     const { values } = parseFlags('run', argv, {
       config: { type: 'string', short: 'c' },

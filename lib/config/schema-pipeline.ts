@@ -7,7 +7,7 @@ import { hasTemplate } from './interpolate';
 import { isPem } from './kafka-tls';
 import { literal, secretString } from './schema-client';
 import { source } from './schema';
-import { COMPRESSIONS } from './types';
+import { COMPRESSIONS, SUBJECT_NAME_STRATEGIES } from './types';
 import { arrayOf, bool, byType, int, map, num, object, oneOf, recordOf, required, str, type Spec } from './validator';
 
 /** Kafka topic names: 1–249 of `[A-Za-z0-9._-]` (templates are checked once substituted). */
@@ -62,6 +62,15 @@ const topics = object('a topics object', {
   configs: recordOf(topicConfigValue),
 });
 
+const httpUrl = str({ nonEmpty: true, check: (value) => (hasTemplate(value) || /^https?:\/\/[^/\s]+/.test(value) ? undefined : `"${value}" is not an http(s) URL`) });
+
+const schemaRegistry = object('a schema_registry object', {
+  url: required(httpUrl),
+  username: str(),
+  password: secretString(),
+  subject_name_strategy: oneOf(SUBJECT_NAME_STRATEGIES, 'a subject name strategy'),
+});
+
 const delivery = object('a delivery object', {
   value_format: oneOf(['json', 'avro'], 'a value format'),
   transactions: bool,
@@ -71,6 +80,7 @@ const delivery = object('a delivery object', {
   dead_letter_topic: topicName,
   on_invalid: oneOf(['dead_letter', 'fail'], 'an on_invalid mode'),
   schemas_dir: str({ nonEmpty: true }),
+  schema_registry: schemaRegistry,
   compression: oneOf(COMPRESSIONS, 'a compression codec'),
 });
 

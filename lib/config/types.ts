@@ -282,6 +282,22 @@ export interface TopicsConfig {
   configs?: Record<string, string>;
 }
 
+/** How a value schema's registry subject is named (Confluent's TopicNameStrategy and friends). */
+export const SUBJECT_NAME_STRATEGIES = ['topic', 'record', 'topic_record'] as const;
+export type SubjectNameStrategy = (typeof SUBJECT_NAME_STRATEGIES)[number];
+
+/** A Confluent-compatible Schema Registry (Confluent, Apicurio's ccompat API, Karapace, Redpanda). */
+export interface SchemaRegistryConfig {
+  /** Base URL of the Confluent API, e.g. `http://registry:8081` (Apicurio: `…/apis/ccompat/v7`). */
+  url: string;
+  /** HTTP basic auth user (Confluent Cloud: the API key). */
+  username?: string;
+  /** HTTP basic auth password; a secret (redacted everywhere). */
+  password?: string;
+  /** `topic` (default): `<topic>-value`; `record`: the schema's full name; `topic_record`: `<topic>-<full name>`. */
+  subject_name_strategy?: SubjectNameStrategy;
+}
+
 /** Kafka's record batch compression codecs (all of them). */
 export const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 export type Compression = (typeof COMPRESSIONS)[number];
@@ -303,6 +319,12 @@ export interface DeliveryConfig {
   on_invalid?: 'dead_letter' | 'fail';
   /** Directory holding `<resource>.avsc`. Default `schemas` next to the config file. */
   schemas_dir?: string;
+  /**
+   * With `value_format: avro`, register each resource's schema here before publishing and write
+   * values in the Confluent wire format (magic byte, schema id, Avro body). Default none: bare
+   * Avro with a fingerprint header.
+   */
+  schema_registry?: SchemaRegistryConfig;
   /** Compression codec for produced record batches. Default `none`. */
   compression?: Compression;
 }

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createKafka, kafkaFailure } from '../sink/kafka';
 import { waitUntilReadable, type Publisher } from '../sink/publish';
 import { openPublisher } from '../sink/publisher-thread';
-import { buildSinks, loadSchemaDir, topicSpecs } from '../sink/resource-sinks';
+import { buildSinks, loadSchemaDir, registerSchemas, topicSpecs } from '../sink/resource-sinks';
 import { ensureTopics } from '../sink/topics';
 import { loadStates } from '../state/store';
 import { wantedResources } from './plan';
@@ -27,6 +27,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   log.info('run started', { pipeline: pipeline.pipeline_name, resources: wanted.map((r) => r.name), full_refresh: options.fullRefresh, dry_run: options.dryRun });
 
   if (options.dryRun) return deliver({ options, runId, wanted, sinks, io: null, log });
+  await registerSchemas(pipeline, sinks, log);
 
   const kafka = createKafka(pipeline.kafka, log);
   const guard = <T>(doing: string, work: Promise<T>): Promise<T> => work.catch((e: unknown) => Promise.reject(kafkaFailure(e, doing, pipeline.kafka)));

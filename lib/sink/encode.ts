@@ -10,12 +10,16 @@
  * A view keeps its page's buffer alive until the last view is released: at most one page per
  * in-flight send. JSON values whose text came with the response are views of its body instead.
  *
+ * With a Schema Registry, each Avro value is framed in the Confluent wire format in the same
+ * buffer (wire-format.ts): 5 prefix bytes are left before each record's body.
+ *
  * Tombstones are not encoded here: a delete is `value: null`, decided by the publisher.
  */
 import type { ValueFormat } from '../config/types';
 import { ConfigError } from '../errors';
 import type { RecordJson } from '../selection/record-json';
 import type { CompiledSchema } from '../validation/schemas';
+import { PREFIX_BYTES, writePrefix } from './wire-format';
 
 export interface ValueEncoder {
   /**
@@ -35,21 +39,25 @@ export const CONTENT_TYPES: Readonly<Record<ValueFormat, string>> = {
   avro: 'avro/binary',
 };
 
+/** The `content-type` of Avro values in the Confluent wire format (registry-framed). */
+export const CONFLUENT_AVRO = 'application/vnd.confluent.avro';
+
 /**
  * Creates the encoder for a resource. Avro values are the bare binary encoding (no container
- * header, no registry prefix): consumers find the writer schema by the fingerprint header.
- * Avro values hold only the declared fields, so under `schema_contract: evolve` undeclared
- * fields pass validation yet are not in the value; JSON values keep them.
+ * header), found by consumers through the fingerprint header; given the schema's registry id,
+ * they are in the Confluent wire format instead. Avro values hold only the declared fields, so
+ * under `schema_contract: evolve` undeclared fields pass validation yet are not in the value;
+ * JSON values keep them.
  *
  * @example
- * const encoder = createValueEncoder('avro', schemas.get('incidents'));
- * const values = encoder.encodePage(valid); // values[i] encodes valid[i]
+ * const encoder = createValueEncoder('avro', schemas.get('incidents'), 7);
+ * const values = encoder.encodePage(valid); // values[i]: 0x00, id 7, then valid[i]'s Avro body
  * @throws {ConfigError} `avro` without a schema.
  */
-export function createValueEncoder(format: ValueFormat, schema?: CompiledSchema): ValueEncoder {
+export function createValueEncoder(format: ValueFormat, schema?: CompiledSchema, registryId?: number): ValueEncoder {
   if (format === 'json') return { encodePage: encodeJsonPage, contentType: CONTENT_TYPES.json, usesRecordJson: true };
   if (schema === undefined) throw new ConfigError('value_format avro needs a schema for the resource');
-  return { encodePage: avroPageEncoder(schema), contentType: CONTENT_TYPES.avro, usesRecordJson: false };
+  return { encodePage: avroPageEncoder(schema, registryId), contentType: registryId === undefined ? CONTENT_TYPES.avro : CONFLUENT_AVRO, usesRecordJson: false };
 }
 
 /**
@@ -93,8 +101,9 @@ function encodeJsonPage(records: readonly Record<string, unknown>[], json?: Reco
 
 const MIN_PAGE_BYTES = 4096;
 
-function avroPageEncoder(schema: CompiledSchema): ValueEncoder['encodePage'] {
+function avroPageEncoder(schema: CompiledSchema, registryId?: number): ValueEncoder['encodePage'] {
   const { type } = schema;
+  const prefix = registryId === undefined ? 0 : PREFIX_BYTES;
   // Sized from the previous page so the usual page encodes without growing.
   let estimate = MIN_PAGE_BYTES;
   return (records) => {
@@ -102,14 +111,15 @@ function avroPageEncoder(schema: CompiledSchema): ValueEncoder['encodePage'] {
     const ends = new Array<number>(records.length);
     let position = 0;
     for (let i = 0; i < records.length; i++) {
-      let next = type.encode(records[i], buffer, position);
+      let next = type.encode(records[i], buffer, position + prefix);
       // avsc returns minus the number of missing bytes when the buffer is too small.
       while (next < 0) {
         const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, buffer.length - next));
         buffer.copy(grown, 0, 0, position);
         buffer = grown;
-        next = type.encode(records[i], buffer, position);
+        next = type.encode(records[i], buffer, position + prefix);
       }
+      if (registryId !== undefined) writePrefix(buffer, position, registryId);
       ends[i] = next;
       position = next;
     }

@@ -10,6 +10,7 @@ import type { Logger } from '../observability/logger';
 import { loadSchemas, type CompiledSchema } from '../validation/schemas';
 import { createValueEncoder } from './encode';
 import type { ResourceSink } from './prepare';
+import { createSchemaRegistry, subjectName, type SchemaRegistry } from './schema-registry';
 import type { TopicSpec } from './topics';
 
 export function loadSchemaDir(pipeline: PipelineConfig, logger: Logger): Map<string, CompiledSchema> {
@@ -35,6 +36,9 @@ export function buildSinks(pipeline: PipelineConfig, resources: readonly Resolve
     if (compacted && resource.primaryKey.length === 0) {
       throw new ConfigError(`resource "${resource.name}" has write_disposition ${resource.writeDisposition} but no primary_key: a compacted topic needs a key per record. Set primary_key (or resource_defaults.primary_key), or use write_disposition append.`, { context: { resource: resource.name, path: 'primary_key' } });
     }
+    if (pipeline.delivery.schema_registry && format !== 'avro') {
+      throw new ConfigError('delivery.schema_registry is set but delivery.value_format is json: the registry holds Avro schemas. Set value_format: avro, or remove schema_registry.', { context: { path: 'delivery.schema_registry' } });
+    }
     const schema = schemas.get(resource.name) ?? null;
     if (format === 'avro' && !schema) {
       throw new ConfigError(`delivery.value_format is avro but resource "${resource.name}" has no schema ${resource.name}.avsc in ${pipeline.delivery.schemas_dir}. Write one with: rest2kafka schema --config FILE --resource ${resource.name}`, { context: { resource: resource.name } });
@@ -53,6 +57,26 @@ export function buildSinks(pipeline: PipelineConfig, resources: readonly Resolve
     });
   }
   return sinks;
+}
+
+/**
+ * With `delivery.schema_registry`, registers (or finds) each resource's schema under its subject
+ * and switches its encoder to the Confluent wire format. Runs before anything is published, so
+ * a schema the registry rejects stops the run with nothing half-written.
+ *
+ * @example await registerSchemas(pipeline, sinks, log) // sinks now frame values with the ids
+ * @throws {SchemaRegistryError} unreachable, credentials refused, incompatible or invalid schema.
+ */
+export async function registerSchemas(pipeline: PipelineConfig, sinks: Map<string, ResourceSink>, logger: Logger, registry?: SchemaRegistry): Promise<void> {
+  const config = pipeline.delivery.schema_registry;
+  if (!config) return;
+  const client = registry ?? createSchemaRegistry(config);
+  for (const [name, sink] of sinks) {
+    const subject = subjectName(config.subject_name_strategy ?? 'topic', sink.topic, sink.schema!.json);
+    const id = await client.register(subject, sink.schema!.json);
+    logger.info('schema registered', { resource: name, subject, schema_id: id });
+    sinks.set(name, { ...sink, encoder: createValueEncoder('avro', sink.schema!, id) });
+  }
 }
 
 export function topicSpecs(pipeline: PipelineConfig, resources: readonly ResolvedResource[], sinks: Map<string, ResourceSink>): TopicSpec[] {

@@ -142,3 +142,18 @@ function cutOut(buffer: Buffer, text: string): Buffer {
 function isViewOf(value: Buffer, buffer: Buffer): boolean {
   return value.buffer === buffer.buffer && value.byteOffset >= buffer.byteOffset && value.byteOffset + value.length <= buffer.byteOffset + buffer.length;
 }
+
+describe('createValueEncoder with a registry id (Confluent wire format)', () => {
+  it('frames every value as magic byte 0, the id big-endian, then the same Avro body, across page growth', () => {
+    const records = services(300, 200); // past the first page buffer, so it grows mid-page
+    const framed = createValueEncoder('avro', schema, 0x01020304);
+    const bare = createValueEncoder('avro', schema).encodePage(records);
+    expect(framed.contentType).toBe('application/vnd.confluent.avro');
+    const values = framed.encodePage(records);
+    values.forEach((value, i) => {
+      expect(value.subarray(0, 5)).toEqual(Buffer.from([0, 1, 2, 3, 4]));
+      expect(value.subarray(5)).toEqual(bare[i]);
+      expect(schema.type.fromBuffer(value.subarray(5))).toEqual(records[i]);
+    });
+  });
+});
