@@ -6,6 +6,7 @@
  */
 import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
 import { logEntryCount } from '../../../lib/simulator/log-entries';
+import type { FaultConfig } from '../../../lib/simulator/faults';
 import { readAllFromStart } from '../../support/kafka';
 import { parseSummary, runCli, writePipeline } from '../../support/pipeline';
 
@@ -48,10 +49,10 @@ function logEntryIds(): string[] {
   return Array.from({ length: INCIDENTS }, (_, i) => Array.from({ length: logEntryCount(SEED, i) }, (_, k) => `LOG${String(i + 1).padStart(8, '0')}-${String(k + 1).padStart(4, '0')}`)).flat();
 }
 
-it.each([
+it.each<[string, Record<string, unknown>, FaultConfig]>([
   ['child_concurrency 8 (default), a bare 429 on the 6th request', {}, { script: [{ request: 6, action: { kind: 'rate-limit', bare: true, retryAfter: 1 } }] }],
   ['parallelized: false (one parent record at a time, as dlt by default)', { parallelized: false }, {}],
-] as const)('%s: every incident, log entry and alert lands once', async (_label, child, faults) => {
+])('%s: every incident, log entry and alert lands once', async (_label, child, faults) => {
   const p = await writePipeline('shapes', { simulator: sim, resources: resources(child), client: { max_retries: 3 } });
   removers.push(p.remove);
   await sim.control.reset();
@@ -73,7 +74,7 @@ it.each([
   expect(summary.get('alerts')).toMatchObject({ records: alerts.length, deadLettered: 0 });
 
   const retries = run.stderr.split('\n').filter((l) => l.includes('"retrying request"')).map((l) => JSON.parse(l) as { delay_ms: number });
-  if ('script' in faults) {
+  if (faults.script) {
     expect(retries).toHaveLength(1);
     expect(retries[0].delay_ms).toBeGreaterThanOrEqual(1000);
   } else expect(retries).toEqual([]);
