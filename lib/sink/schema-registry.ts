@@ -102,11 +102,15 @@ export function createSchemaRegistry(config: SchemaRegistryConfig, options: Regi
     return new SchemaRegistryError(`${doing}: the Schema Registry rejected it (HTTP ${status}, error ${String(json.error_code ?? '?')}): ${message}`, { code: 'REGISTRY_REJECTED', context: { url: redact(url), status } });
   };
 
-  /** Why `schema` is incompatible with the subject's latest version, as the registry explains it (Confluent does; Apicurio gives no reason). */
+  /**
+   * Why `schema` is incompatible with the subject's latest version, as the registry explains it:
+   * Confluent's verbose check lists `messages`, Apicurio gives a `reason`.
+   */
   const incompatibility = async (subject: string, schema: string): Promise<string | undefined> => {
     const check = await call('POST', `/compatibility/subjects/${encodeURIComponent(subject)}/versions/latest?verbose=true`, `checking the compatibility of subject "${subject}"`, { schema }).catch(() => undefined);
-    const messages = check?.json.messages;
-    return Array.isArray(messages) && messages.length > 0 ? messages.map(String).join('; ') : undefined;
+    const { messages, reason } = check?.json ?? {};
+    if (Array.isArray(messages) && messages.length > 0) return redact(messages.map(String).join('; '));
+    return typeof reason === 'string' && reason !== '' ? redact(reason) : undefined;
   };
 
   return {

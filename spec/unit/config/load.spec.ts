@@ -205,6 +205,18 @@ describe('examples', () => {
     expect(redact('api_key=demo-key-sentinel')).toBe('api_key=***');
   });
 
+  it('examples/pipeline-avro.yaml: Avro values through the registry, zstd, the demo schemas', async () => {
+    const { pipeline, warnings } = await loadConfig(join(REPO, 'examples/pipeline-avro.yaml'), { env });
+    expect(warnings).toEqual([]);
+    expect(pipeline.delivery).toMatchObject({
+      value_format: 'avro',
+      compression: 'zstd',
+      schemas_dir: join(REPO, 'schemas'),
+      schema_registry: { url: 'http://127.0.0.1:8081/apis/ccompat/v7', subject_name_strategy: 'topic' },
+    });
+    expect((await loadConfig(join(REPO, 'examples/pipeline-avro.yaml'), { env: { ...env, REGISTRY_URL: 'http://registry:8080/apis/ccompat/v7' } })).pipeline.delivery.schema_registry?.url).toBe('http://registry:8080/apis/ccompat/v7');
+  });
+
   it('BASE_URL overrides the simulator default', async () => {
     const { pipeline } = await loadConfig(join(REPO, 'examples/pipeline.yaml'), { env: { ...env, BASE_URL: 'http://sim:9' } });
     expect(pipeline.source.client.base_url).toBe('http://sim:9');

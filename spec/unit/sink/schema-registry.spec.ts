@@ -66,7 +66,13 @@ describe('createSchemaRegistry', () => {
     expect(requests[1].url).toBe('http://sr/compatibility/subjects/t-value/versions/latest?verbose=true');
   });
 
-  it('an incompatible schema without a reason (Apicurio) says what the 409 said', async () => {
+  it("an incompatible schema: Apicurio's reason", async () => {
+    const { fake } = scriptedFetch([{ status: 409, body: { error_code: 0, message: 'Incompatible artifact' } }, { status: 200, body: { is_compatible: false, reason: 'Causes: b at /fields/1' } }]);
+    const error = await failure(createSchemaRegistry({ url: 'http://sr' }, options(fake)).register('t-value', SCHEMA));
+    expect(error.message).toContain('compatibility level: Causes: b at /fields/1.');
+  });
+
+  it('an incompatible schema without a reason says what the 409 said', async () => {
     const { fake } = scriptedFetch([{ status: 409, body: { error_code: 0, message: 'Incompatible artifact' } }, { status: 200, body: { is_compatible: false, reason: null } }]);
     const error = await failure(createSchemaRegistry({ url: 'http://sr' }, options(fake)).register('t-value', SCHEMA));
     expect(error.message).toContain('subject "t-value" is incompatible with its earlier versions under the subject\'s compatibility level: Incompatible artifact.');
