@@ -16,7 +16,7 @@ import { createAuth } from './auth/index';
 import type { ClientConfig, ResolvedResource } from './config/types';
 import { createPageFetcher } from './extract/fetch-page';
 import { resourcePages, type ExtractedPage, type ResourceRun } from './extract/resource-pages';
-import type { HttpClient } from './http/client';
+import { createHttpClient, type HttpClient } from './http/client';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './http/retry';
 import type { IncrementalFilter } from './incremental/filter';
 import { createRateLimitPacer } from './http/rate-limit';
@@ -58,7 +58,7 @@ export function extract(options: ExtractOptions): Observable<PipelineEvent> {
 
   // Every page in flight listens to the signal (its request, or its retry or rate-limit wait):
   // past Node's default of 10 listeners Node warns of a memory leak, which this is not.
-  const pagesInFlight = (options.client.page_concurrency ?? 4) * (options.client.resource_concurrency ?? 2) + (options.client.child_concurrency ?? 8);
+  const pagesInFlight = requestsInFlight(options.client);
   if (options.signal) setMaxListeners(Math.max(defaultMaxListeners, 2 * pagesInFlight + 4), options.signal);
   // One pacer for the whole API: its rate limit is per account, not per resource. It cuts the
   // requests in flight on a 429 and grows them back to what the settings allow.
@@ -97,10 +97,10 @@ export function extract(options: ExtractOptions): Observable<PipelineEvent> {
       resume: plan.resume,
       onRestart: plan.onRestart,
       maxPages: options.maxPages,
-      pageConcurrency: resource.parent ? 1 : (options.client.page_concurrency ?? 4),
+      pageConcurrency: resource.parent ? 1 : (options.client.page_concurrency ?? 8),
       // dlt runs a dependent resource's items one by one unless it is `parallelized`; an
       // explicit `parallelized: false` keeps that, otherwise child_concurrency chains run at once.
-      childConcurrency: resource.parallelized === false ? 1 : (options.client.child_concurrency ?? 8),
+      childConcurrency: resource.parallelized === false ? 1 : (options.client.child_concurrency ?? 16),
       fetcher: () =>
         createPageFetcher({
           resource: resource.name,
@@ -119,4 +119,22 @@ export function extract(options: ExtractOptions): Observable<PipelineEvent> {
         }),
     };
   }
+}
+
+/**
+ * The most requests extraction can have in flight: every family's page chains, plus the child
+ * chains. It sizes the pacer's ceiling and the HTTP agents' sockets.
+ */
+export function requestsInFlight(client: ClientConfig): number {
+  return (client.page_concurrency ?? 8) * (client.resource_concurrency ?? 2) + (client.child_concurrency ?? 16);
+}
+
+/**
+ * The HTTP client for extraction, with a socket for every request that may be in flight (an
+ * agent's default would queue requests behind each other and hide the configured concurrency).
+ *
+ * @example const http = extractionHttpClient(loaded.pipeline.source.client)
+ */
+export function extractionHttpClient(client: ClientConfig): HttpClient {
+  return createHttpClient({ timeoutMs: client.timeout_ms ?? 60000, maxSockets: requestsInFlight(client) });
 }

@@ -1,8 +1,7 @@
 import { lastValueFrom, takeWhile, tap } from 'rxjs';
 import { loadConfig } from '../config/load';
 import { freshPlans } from '../extract/plans';
-import { createHttpClient } from '../http/client';
-import { extract } from '../pipeline';
+import { extract, extractionHttpClient } from '../pipeline';
 import { parseFlags, requireFlag } from './args';
 import { commandLogger, OUTPUT_HELP, OUTPUT_OPTIONS } from './output';
 import type { Command } from './types';
@@ -32,7 +31,7 @@ Exit codes: 0 ok, 2 config or missing secret, 3 source API, 4 credentials.`,
     const wanted = new Set(loaded.resources.filter((r) => r.selected).map((r) => r.name));
     // A check is a quick loop: an unreachable API should not wait out the run's 2/4/8 s backoff.
     const client = { ...loaded.pipeline.source.client, max_retries: 1, backoff_factor: 1, max_retry_delay_ms: 1000 };
-    const http = createHttpClient({ timeoutMs: client.timeout_ms ?? 60000 });
+    const http = extractionHttpClient(client);
     const firstPages = new Map<string, { status: number; records: unknown[]; url: string }>();
     try {
       await lastValueFrom(

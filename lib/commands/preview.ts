@@ -2,8 +2,7 @@ import { lastValueFrom, tap } from 'rxjs';
 import { loadConfig } from '../config/load';
 import { ConfigError } from '../errors';
 import { freshPlans } from '../extract/plans';
-import { createHttpClient } from '../http/client';
-import { extract } from '../pipeline';
+import { extract, extractionHttpClient } from '../pipeline';
 import { intFlag, parseFlags, requireFlag } from './args';
 import { commandLogger, OUTPUT_HELP, OUTPUT_OPTIONS } from './output';
 import type { Command } from './types';
@@ -45,7 +44,7 @@ Exit codes: 0 ok, 2 config, 3 source API, 4 credentials, 130 interrupted.`,
     const wanted = new Set(resources.filter((r) => (only.length ? only.includes(r.name) : r.selected)).map((r) => r.name));
     const keyFields = new Map(resources.map((r) => [r.name, r.primaryKey]));
     const client = loaded.pipeline.source.client;
-    const http = createHttpClient({ timeoutMs: client.timeout_ms ?? 60000 });
+    const http = extractionHttpClient(client);
     try {
       await lastValueFrom(
         extract({

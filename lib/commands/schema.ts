@@ -4,8 +4,7 @@ import { lastValueFrom, takeWhile, tap } from 'rxjs';
 import { loadConfig } from '../config/load';
 import { ConfigError, ResponseError } from '../errors';
 import { freshPlans } from '../extract/plans';
-import { createHttpClient } from '../http/client';
-import { extract } from '../pipeline';
+import { extract, extractionHttpClient } from '../pipeline';
 import { formatSchema, inferSchema } from '../validation/infer';
 import { compileSchema } from '../validation/schemas';
 import { intFlag, parseFlags, requireFlag } from './args';
@@ -52,7 +51,7 @@ Exit codes: 0 ok, 2 config or usage, 3 source API (or no records to infer from),
     // Before sampling: a mistake in --out should not cost the pages fetched first.
     if (values.out) checkOut(values.out, name, values.force ?? false);
     const client = loaded.pipeline.source.client;
-    const http = createHttpClient({ timeoutMs: client.timeout_ms ?? 60000 });
+    const http = extractionHttpClient(client);
     const samples: unknown[] = [];
     let seen = 0;
     try {

@@ -124,9 +124,9 @@ export const CLIENT_DEFAULTS = {
   backoff_factor: 2,
   max_retry_delay_ms: 300_000,
   retry_statuses: [429, 500, 502, 503, 504],
-  page_concurrency: 4,
+  page_concurrency: 8,
   resource_concurrency: 2,
-  child_concurrency: 8,
+  child_concurrency: 16,
 } as const satisfies Partial<ClientConfig>;
 
 /** `client` with every rest2kafka HTTP setting filled in. */

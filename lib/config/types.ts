@@ -203,11 +203,11 @@ export interface ClientConfig {
   max_retry_delay_ms?: number;
   /** Statuses retried (network errors and timeouts always are). Default `[429, 500, 502, 503, 504]`. */
   retry_statuses?: number[];
-  /** Pages fetched concurrently when the total is known (still emitted in order). Default 4. */
+  /** Pages fetched concurrently when the total is known (still emitted in order). Default 8. */
   page_concurrency?: number;
   /** Resources extracted concurrently. Default 2. */
   resource_concurrency?: number;
-  /** Request chains of a dependent resource run at once, one per parent record. Default 8. */
+  /** Request chains of a dependent resource run at once, one per parent record. Default 16. */
   child_concurrency?: number;
 }
 

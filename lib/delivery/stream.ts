@@ -11,10 +11,9 @@
  */
 import { from, map, merge, Observable, tap } from 'rxjs';
 import { InvalidRecordsError } from '../errors';
-import { createHttpClient } from '../http/client';
 import { crashPoint } from '../observability/crash-points';
 import { holdPage, type Release } from '../pagination/page-hold';
-import { extract, type PipelineEvent } from '../pipeline';
+import { extract, extractionHttpClient, type PipelineEvent } from '../pipeline';
 import { packedBytes, packMessages } from '../sink/message-pack';
 import { preparePage, type PreparedPage } from '../sink/prepare';
 import { advance } from '../state/checkpoint';
@@ -51,7 +50,7 @@ export async function deliver(run: RunContext): Promise<RunResult> {
   const client = pipeline.source.client;
   const { trackers, plans } = await planResources(run);
   const onInvalid = pipeline.delivery.on_invalid ?? 'dead_letter';
-  const http = createHttpClient({ timeoutMs: client.timeout_ms ?? 60000 });
+  const http = extractionHttpClient(client);
   let preparedAhead = 0;
 
   const toItem = (event: PipelineEvent): Item => {

@@ -132,7 +132,7 @@ describe('applyPipelineDefaults', () => {
     });
     expect(CLIENT_DEFAULTS).toEqual({
       timeout_ms: 60000, max_retries: 3, backoff_factor: 2, max_retry_delay_ms: 300000,
-      retry_statuses: [429, 500, 502, 503, 504], page_concurrency: 4, resource_concurrency: 2, child_concurrency: 8,
+      retry_statuses: [429, 500, 502, 503, 504], page_concurrency: 8, resource_concurrency: 2, child_concurrency: 16,
     });
   });
 
