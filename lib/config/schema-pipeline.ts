@@ -62,10 +62,20 @@ const topics = object('a topics object', {
   configs: recordOf(topicConfigValue),
 });
 
-const httpUrl = str({ nonEmpty: true, check: (value) => (hasTemplate(value) || /^https?:\/\/[^/\s]+/.test(value) ? undefined : `"${value}" is not an http(s) URL`) });
+/**
+ * The registry's URL. Credentials in it are refused without echoing it: they would reach logs
+ * and messages that redact only values registered as secrets.
+ */
+const registryUrl = str({
+  nonEmpty: true,
+  check: (value) => {
+    if (/^[a-z]+:\/\/[^/@\s]*@/i.test(value)) return 'holds credentials (user:password@); put them in delivery.schema_registry.username and password instead, where the password is a secret';
+    return hasTemplate(value) || /^https?:\/\/[^/\s]+/.test(value) ? undefined : `"${value}" is not an http(s) URL`;
+  },
+});
 
 const schemaRegistry = object('a schema_registry object', {
-  url: required(httpUrl),
+  url: required(registryUrl),
   username: str(),
   password: secretString(),
   subject_name_strategy: oneOf(SUBJECT_NAME_STRATEGIES, 'a subject name strategy'),

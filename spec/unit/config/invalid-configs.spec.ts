@@ -71,6 +71,7 @@ const ROWS: Row[] = [
   { name: 'param object without type', config: withEndpoint({ path: 'a', params: { x: { a: 1 } } }), issue: 'CONFIG_REQUIRED', path: 'resources[0].endpoint.params.x.type', fragment: 'known: resolve, incremental' },
   { name: 'value format', config: pipeline({ delivery: { value_format: 'protobuf' } }), issue: 'CONFIG_ENUM', path: 'delivery.value_format', fragment: 'known: json, avro' },
   { name: 'registry url', config: pipeline({ delivery: { schema_registry: { url: 'registry:8081' } } }), issue: 'CONFIG_VALUE', path: 'delivery.schema_registry.url', fragment: 'is not an http(s) URL' },
+  { name: 'registry url with credentials', config: pipeline({ delivery: { schema_registry: { url: 'https://svc:url-password-sentinel@registry:8081' } } }), issue: 'CONFIG_VALUE', path: 'delivery.schema_registry.url', fragment: 'holds credentials (user:password@); put them in delivery.schema_registry.username and password' },
   { name: 'registry without url', config: pipeline({ delivery: { schema_registry: { username: 'u' } } }), issue: 'CONFIG_REQUIRED', path: 'delivery.schema_registry.url', fragment: '' },
   { name: 'subject name strategy', config: pipeline({ delivery: { schema_registry: { url: 'http://sr', subject_name_strategy: 'TopicNameStrategy' } } }), issue: 'CONFIG_ENUM', path: 'delivery.schema_registry.subject_name_strategy', fragment: 'known: topic, record, topic_record' },
   { name: 'compression codec', config: pipeline({ delivery: { compression: 'brotli' } }), issue: 'CONFIG_ENUM', path: 'delivery.compression', fragment: 'known: none, gzip, snappy, lz4, zstd' },
@@ -169,6 +170,11 @@ describe('invalid configs', () => {
     expect(issues[0]).toMatchObject({ path: row.path, code: row.issue });
     expect(issues[0].message).toContain(row.fragment);
     expect(error.message).toContain(`  ${row.path || '(top level)'}: ${issues[0].message}`);
+  });
+
+  it('a registry URL with credentials is refused without echoing them', () => {
+    const { error } = issuesOf(ROWS.find((r) => r.name === 'registry url with credentials')!);
+    expect(error.message).not.toContain('url-password-sentinel');
   });
 });
 
