@@ -34,29 +34,39 @@ export interface Holdable {
  */
 export function heldUntilReleased<T extends object>(value: T): Observable<T & Holdable> {
   return defer(() => {
-    let holds = 1; // the emission's own, released once every synchronous consumer has seen it
-    let wake: (() => void) | null = null;
-    const release = () => {
-      holds -= 1;
-      if (holds === 0) wake?.();
-    };
-    const hold: Hold = () => {
-      holds += 1;
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        release();
-      };
-    };
-    const allReleased = new Observable<never>((subscriber) => {
-      release();
-      if (holds === 0) subscriber.complete();
-      else wake = () => subscriber.complete();
-      return () => (wake = null);
-    });
+    const { hold, allReleased } = holdCounter();
     return concat(of(Object.assign(value, { hold })), allReleased);
   });
+}
+
+/**
+ * The counter behind one page's holds. Built apart from the page on purpose: a closure keeps
+ * its whole scope alive, and a consumer keeps `hold`'s releases until the page is committed —
+ * long after the parsed page should be garbage.
+ */
+function holdCounter(): { hold: Hold; allReleased: Observable<never> } {
+  let holds = 1; // the emission's own, released once every synchronous consumer has seen it
+  let wake: (() => void) | null = null;
+  const release = () => {
+    holds -= 1;
+    if (holds === 0) wake?.();
+  };
+  const hold: Hold = () => {
+    holds += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      release();
+    };
+  };
+  const allReleased = new Observable<never>((subscriber) => {
+    release();
+    if (holds === 0) subscriber.complete();
+    else wake = () => subscriber.complete();
+    return () => (wake = null);
+  });
+  return { hold, allReleased };
 }
 
 /** Takes a hold on `page` when it has one (pages from a fetcher without holds have none). */
