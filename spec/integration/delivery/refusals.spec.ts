@@ -55,7 +55,8 @@ it('--dry-run extracts and summarises but creates no topic and publishes nothing
   const result = await runCli(['run', '--config', p.file, '--dry-run']);
 
   expect(result.code).toBe(0);
-  expect(parseSummary(result.stderr).get('incidents')).toMatchObject({ topic: '(dry run)', records: 120, pages: 2, deadLettered: 0 });
+  expect(result.stderr).toContain('dry run: nothing was published');
+  expect(parseSummary(result.stderr).get('incidents')).toMatchObject({ topic: p.topic('incidents'), records: 120, pages: 2, deadLettered: 0 });
   expect((await sim.control.stats()).requests).toBeGreaterThan(before);
   const topics = await admin.listTopics();
   expect(topics.filter((t) => t.startsWith(p.name))).toEqual([]);
