@@ -97,8 +97,8 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   const logFile = path.join(logsDir, 'server.log');
   const stdoutFile = path.join(logsDir, 'stdout.log');
 
-  await assertPortFree(port, 'Kafka client');
-  await assertPortFree(controllerPort, 'Kafka controller');
+  await assertPortFree(port, 'Kafka client', 'KAFKA_PORT');
+  await assertPortFree(controllerPort, 'Kafka controller', 'KAFKA_CONTROLLER_PORT');
   const { dir: jars } = await ensureJars({ log: options.log });
   await mkdir(dataDir, { recursive: true });
   await mkdir(logsDir, { recursive: true });

@@ -31,11 +31,12 @@ export async function freePorts(count: number): Promise<number[]> {
  * otherwise die with a bind error deep in its log, or, worse, a readiness probe could be
  * answered by a different broker.
  */
-export async function assertPortFree(port: number, what: string): Promise<void> {
+export async function assertPortFree(port: number, what: string, variable?: string): Promise<void> {
   try {
     await close(await listen(port));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(`${what} port 127.0.0.1:${port} is not available (${code ?? String(error)}); choose another one`);
+    const fix = variable ? `set ${variable} to a free port` : 'choose another one';
+    throw new Error(`${what} port 127.0.0.1:${port} is not available (${code ?? String(error)}); ${fix}`);
   }
 }

@@ -191,3 +191,16 @@ describe('parseExtraConfig (KAFKA_EXTRA_CONFIG)', () => {
     expect(() => parseExtraConfig('oops,a=1')).toThrow('KAFKA_EXTRA_CONFIG: "oops" is not key=value');
   });
 });
+
+it('a busy broker port fails before the JVM starts, naming the variable that picks another port', async () => {
+  const net = await import('node:net');
+  const [port, controllerPort] = await freePorts(2);
+  const holder = net.createServer();
+  await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise((resolve) => holder.close(resolve)));
+  const workDir = await mkdtemp(path.join(os.tmpdir(), 'rest2kafka-busy-'));
+  cleanups.push(() => rm(workDir, { recursive: true, force: true }));
+  await expect(startBroker({ workDir, port, controllerPort, readyTimeoutMs: 5_000, log: () => undefined })).rejects.toThrow(
+    `Kafka client port 127.0.0.1:${port} is not available (EADDRINUSE); set KAFKA_PORT to a free port`,
+  );
+});
