@@ -4,31 +4,34 @@ import { loadConfig } from '../config/load';
 import { ConfigError } from '../errors';
 import { progressDisplay, type ProgressDisplay } from '../observability/progress';
 import type { Logger } from '../observability/logger';
-import { schemaDecoder } from '../replay/avro-decoder';
 import { avroColumns } from '../replay/duckdb-columns';
 import { openDuckdb } from '../replay/duckdb-file';
 import { jsonlSink } from '../replay/jsonl';
 import { formatReplaySummary, replayProgressText, type ReplaySummaryRow } from '../replay/progress';
 import { replayTopic, type ReplayProgress } from '../replay/replay-topic';
 import { replayToDuckdb } from '../replay/to-duckdb';
+import { createAvroValueDecoder, type AvroValueDecoder } from '../sink/decode-value';
 import { createKafka, kafkaFailure } from '../sink/kafka';
 import { topicName } from '../sink/resource-sinks';
+import { createSchemaRegistry } from '../sink/schema-registry';
 import { loadSchemas, type CompiledSchema } from '../validation/schemas';
 import { parseFlags } from './args';
 import { commandLogger, OUTPUT_HELP, OUTPUT_OPTIONS, stderrIsTty } from './output';
 import type { Command, CommandIO } from './types';
 
-/** A topic to replay: the resource it belongs to (when a config named it) and its schema. */
+/** A topic to replay: the resource it belongs to (when a config named it), its schema and the Avro decoder. */
 interface Source {
   name: string;
   topic: string;
   schema?: CompiledSchema;
+  /** Absent with --raw or --topic: Avro values stay base64. */
+  avro?: AvroValueDecoder;
 }
 
 export const replayCommand: Command = {
   name: 'replay',
   summary: "rebuild a resource's current state from its compacted topic (the consumer's full refresh)",
-  help: `Usage: rest2kafka replay --config FILE --resource NAME [--summary]
+  help: `Usage: rest2kafka replay --config FILE --resource NAME [--raw | --summary]
        rest2kafka replay --config FILE [--resource NAME] --to duckdb:FILE [--full]
        rest2kafka replay --topic TOPIC [--brokers HOST:PORT,...] [--to duckdb:FILE] [--summary]
 
@@ -54,14 +57,17 @@ Options:
   -b, --brokers LIST    comma-separated brokers (default KAFKA_BROKERS or 127.0.0.1:9092)
       --to TARGET       jsonl (default) or duckdb:FILE
       --full            duckdb: rebuild the tables instead of refreshing them
+      --raw             jsonl: print Avro values undecoded, as {"avro_base64": "…"}
   -s, --summary         print only counts (one pass): records read, live keys, tombstoned keys
 ${OUTPUT_HELP}; no progress line and no summary table
   -h, --help            show this help
 
 Progress (records read, rate, ETA) and a summary table go to stderr. JSON values are printed as
-they are; Avro values are printed base64-encoded in JSONL and decoded (with the .avsc whose
-fingerprint the record names) into DuckDB.
-Exit codes: 0 ok, 2 config or usage, 5 Kafka.`,
+they are. With --config, Avro values are decoded: Confluent-framed ones with the writer schema
+their id names in delivery.schema_registry (else the local .avsc), bare ones with the .avsc whose
+fingerprint the record names; a value with no schema known, or any with --raw or --topic, is
+printed as {"avro_base64": "…"}.
+Exit codes: 0 ok, 2 config or usage, 5 Kafka, 8 Schema Registry.`,
   async run(argv, io) {
     const { values } = parseFlags('replay', argv, {
       config: { type: 'string', short: 'c' },
@@ -70,12 +76,15 @@ Exit codes: 0 ok, 2 config or usage, 5 Kafka.`,
       brokers: { type: 'string', short: 'b' },
       to: { type: 'string' },
       full: { type: 'boolean' },
+      raw: { type: 'boolean' },
       summary: { type: 'boolean', short: 's' },
       ...OUTPUT_OPTIONS,
     });
     const duckdbFile = targetFile(values.to);
     if (values.summary && duckdbFile) throw new ConfigError('replay: --summary prints counts only; it does not go with --to duckdb:FILE', { code: 'USAGE' });
     if (values.full && !duckdbFile) throw new ConfigError('replay: --full rebuilds a DuckDB table; it needs --to duckdb:FILE', { code: 'USAGE' });
+    // DuckDB's columns are the record's fields: base64 text has none to fill.
+    if (values.raw && duckdbFile) throw new ConfigError('replay: --raw prints Avro values undecoded in JSONL; it does not go with --to duckdb:FILE', { code: 'USAGE' });
     const progress = values.quiet ? null : progressDisplay(io.stderr, stderrIsTty(io));
     const logger = commandLogger('replay', values, io, progress?.stream);
     const { kafkaConfig, sources } = await resolveSources(values, io, duckdbFile !== undefined);
@@ -113,14 +122,17 @@ function targetFile(to: string | undefined): string | undefined {
  * The Kafka settings and the topics to replay. A config is loaded without resolving the
  * source's secrets: replay never calls the API (issue 16), so an unset API key must not stop it.
  */
-async function resolveSources(values: { config?: string; resource?: string; topic?: string; brokers?: string }, io: CommandIO, many: boolean): Promise<{ kafkaConfig: KafkaConfig; sources: Source[] }> {
+async function resolveSources(values: { config?: string; resource?: string; topic?: string; brokers?: string; raw?: boolean }, io: CommandIO, many: boolean): Promise<{ kafkaConfig: KafkaConfig; sources: Source[] }> {
   if (values.config) {
     const loaded = await loadConfig(values.config, { env: io.env, resolveSourceSecrets: false });
     const published = loaded.resources.filter((r) => r.selected && r.writeDisposition !== 'skip');
     const chosen = values.resource ? published.filter((r) => r.name === values.resource) : many ? published : [];
     if (chosen.length === 0) throw new ConfigError(`replay: --resource must name one of: ${published.map((r) => r.name).join(', ')}`, { code: 'USAGE' });
-    const schemas = loadSchemas(loaded.pipeline.delivery.schemas_dir!);
-    const sources = chosen.map((r) => ({ name: r.name, topic: values.topic ?? topicName(loaded.pipeline, r), schema: schemas.get(r.name) }));
+    const { schemas_dir: schemasDir, schema_registry: registry } = loaded.pipeline.delivery;
+    const schemas = loadSchemas(schemasDir!);
+    // One decoder for all topics: a registry schema id means the same schema in each.
+    const avro = values.raw ? undefined : createAvroValueDecoder({ schemas: schemas.values(), registry: registry && createSchemaRegistry(registry) });
+    const sources = chosen.map((r) => ({ name: r.name, topic: values.topic ?? topicName(loaded.pipeline, r), schema: schemas.get(r.name), avro }));
     return { kafkaConfig: loaded.pipeline.kafka, sources };
   }
   if (values.topic) {
@@ -132,7 +144,7 @@ async function resolveSources(values: { config?: string; resource?: string; topi
 
 async function toJsonl(kafka: Kafka, source: Source, io: CommandIO, progress: ProgressDisplay | null, logger: Logger): Promise<ReplaySummaryRow> {
   const started = Date.now();
-  const counts = await replayTopic(kafka, source.topic, { sink: jsonlSink(io.stdout), onProgress: onProgress(progress, source.name) });
+  const counts = await replayTopic(kafka, source.topic, { sink: jsonlSink(io.stdout, source.avro), onProgress: onProgress(progress, source.name) });
   warnVanished(logger, source, counts.vanished);
   return { name: source.name, topic: source.topic, target: 'jsonl', ...counts, durationMs: Date.now() - started };
 }
@@ -149,7 +161,7 @@ async function toDuckdb(kafka: Kafka, sources: Source[], file: string, full: boo
         table: source.name,
         topic: source.topic,
         columns: source.schema && avroColumns(source.schema.type),
-        avro: source.schema && schemaDecoder([source.schema]),
+        avro: source.avro,
         full,
         onProgress: onProgress(progress, source.name),
         onRebuild: (reason) => logger.warn(`replay: rebuilding table ${source.name} instead of refreshing it: ${reason}`, { resource: source.name }),

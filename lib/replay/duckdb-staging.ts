@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { KafkaMessage } from 'kafkajs';
+import type { AvroValueDecoder } from '../sink/decode-value';
 import { KEY_COLUMN } from './duckdb-columns';
 import { LineBatch, writeWithBackPressure } from './lines';
 import type { ReplaySink } from './replay-topic';
@@ -29,8 +30,8 @@ export interface Staging {
   remove(): Promise<void>;
 }
 
-/** @example const staging = await openStaging('out/state.duckdb', decodeAvro) */
-export async function openStaging(duckdbFile: string, avro?: AvroDecoder): Promise<Staging> {
+/** @example const staging = await openStaging('out/state.duckdb', createAvroValueDecoder({ schemas })) */
+export async function openStaging(duckdbFile: string, avro?: AvroValueDecoder): Promise<Staging> {
   const dir = await mkdtemp(join(dirname(duckdbFile), `.${basename(duckdbFile)}.replay-`));
   const upserts = join(dir, 'upserts.jsonl');
   const deletes = join(dir, 'deletes.jsonl');
@@ -50,13 +51,14 @@ export async function openStaging(duckdbFile: string, avro?: AvroDecoder): Promi
       return deleteCount;
     },
     async sink(_partition, messages) {
+      await avro?.prefetch(messages);
       for (const m of messages) {
         const key = JSON.stringify(m.key!.toString('utf8'));
         if (m.value === null) {
           keys.push(`{"${KEY_COLUMN}":${key}}\n`);
           deleteCount++;
         } else {
-          appendRow(rows, key, m, avro);
+          appendRow(rows, key, m, avro?.decode);
           upsertCount++;
         }
       }

@@ -2,26 +2,29 @@
  * The JSONL target: one `{"key": "<key>", "value": <record>}` line per live key, on stdout.
  */
 import type { KafkaMessage } from 'kafkajs';
+import type { AvroValueDecoder } from '../sink/decode-value';
 import { LineBatch, writeWithBackPressure } from './lines';
 import type { ReplaySink } from './replay-topic';
-import { valueJson } from './value-json';
+import { valueJson, type AvroDecoder } from './value-json';
 
 /**
- * A sink writing each batch of winning records as JSON lines to `out`. Avro values are given
- * as `{"avro_base64": "…"}`.
+ * A sink writing each batch of winning records as JSON lines to `out`. Avro values are decoded
+ * by `avro` (their registry schemas fetched once per batch, before the lines are built);
+ * without it, or when it knows no schema for a value, they are given as `{"avro_base64": "…"}`.
  *
- * @example await replayTopic(kafka, topic, { sink: jsonlSink(process.stdout) })
+ * @example await replayTopic(kafka, topic, { sink: jsonlSink(process.stdout, decoder) })
  */
-export function jsonlSink(out: NodeJS.WritableStream): ReplaySink {
+export function jsonlSink(out: NodeJS.WritableStream, avro?: AvroValueDecoder): ReplaySink {
   const batch = new LineBatch();
   return async (_partition, messages) => {
-    for (const m of messages) appendLine(batch, m);
+    await avro?.prefetch(messages);
+    for (const m of messages) appendLine(batch, m, avro?.decode);
     await writeWithBackPressure(out, batch.take());
   };
 }
 
 /** One JSON line for a live record; tombstones have no line. */
-export function appendLine(batch: LineBatch, m: KafkaMessage): void {
+export function appendLine(batch: LineBatch, m: KafkaMessage, avro?: AvroDecoder): void {
   if (m.value === null || m.key === null) return;
-  batch.push(`{"key":${JSON.stringify(m.key.toString('utf8'))},"value":`, valueJson(m), '}\n');
+  batch.push(`{"key":${JSON.stringify(m.key.toString('utf8'))},"value":`, valueJson(m, avro), '}\n');
 }

@@ -3,12 +3,12 @@
  * it can, a full rebuild otherwise (or with `--full`).
  */
 import type { Kafka } from 'kafkajs';
+import type { AvroValueDecoder } from '../sink/decode-value';
 import { topicRanges } from '../sink/read-topic';
 import type { DuckdbFile } from './duckdb-file';
 import { openStaging } from './duckdb-staging';
 import { refreshRanges } from './refresh-ranges';
 import { replayTopic, type ReplayCounts, type ReplayOptions } from './replay-topic';
-import type { AvroDecoder } from './value-json';
 
 export interface DuckdbReplay {
   db: DuckdbFile;
@@ -18,7 +18,8 @@ export interface DuckdbReplay {
   topic: string;
   /** From the resource's Avro schema; inferred by DuckDB without one. */
   columns?: readonly [string, string][];
-  avro?: AvroDecoder;
+  /** Decodes Avro values; without one they land as `{"avro_base64": …}`. */
+  avro?: AvroValueDecoder;
   /** Rebuild even when a refresh is possible. */
   full: boolean;
   onProgress?: ReplayOptions['onProgress'];

@@ -6,9 +6,10 @@
  * of a replay.
  */
 import type { IHeaders, KafkaMessage } from 'kafkajs';
+import { CONFLUENT_AVRO, CONTENT_TYPES } from '../sink/encode';
 
-const JSON_TYPE = 'application/json';
-const AVRO_TYPE = 'avro/binary';
+/** Bare Avro (schema named by the fingerprint header) and the Confluent wire format (schema id in the value). */
+const AVRO_TYPES = new Set([CONTENT_TYPES.avro, CONFLUENT_AVRO]);
 const NEWLINE = 0x0a;
 
 /** Turns an Avro value into a plain object, or `undefined` when it cannot (no schema for it). */
@@ -25,8 +26,8 @@ export type AvroDecoder = (value: Buffer, headers: IHeaders) => unknown;
 export function valueJson(message: KafkaMessage, avro?: AvroDecoder): Buffer | string {
   const value = message.value!;
   const type = header(message.headers, 'content-type');
-  if (type === JSON_TYPE && value.indexOf(NEWLINE) < 0) return value;
-  if (type === AVRO_TYPE) {
+  if (type === CONTENT_TYPES.json && value.indexOf(NEWLINE) < 0) return value;
+  if (type !== undefined && AVRO_TYPES.has(type)) {
     const decoded = avro?.(value, message.headers ?? {});
     return decoded === undefined ? base64(value) : JSON.stringify(decoded, bytesAsBase64);
   }

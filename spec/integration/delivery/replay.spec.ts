@@ -1,12 +1,16 @@
 /**
  * `rest2kafka replay` against the real broker (issue 16): JSONL equals the API after updates
  * and deletes; a config whose API key is unset still replays; `--to duckdb:` builds a table of
- * the live records and refreshes it from the stored offsets; `--full` rebuilds.
+ * the live records and refreshes it from the stored offsets; `--full` rebuilds. Avro values
+ * written through the real Schema Registry (globalSetup's, or REGISTRY_URL) come out decoded,
+ * by schema id or from the local .avsc; `--raw` keeps them as base64.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
-import { incidentsResource, replay, runCli, writePipeline, type TestPipeline } from '../../support/pipeline';
+import { incidentsResource, replay, runCli, SCHEMAS_DIR, writePipeline, type TestPipeline } from '../../support/pipeline';
 import { testBrokers } from '../../support/kafka';
 
 const INCIDENTS = 300;
@@ -80,4 +84,34 @@ it('--to duckdb: builds the table, refreshes it with only the newer records, and
   const full = await runCli(['replay', '--config', p.file, '--to', `duckdb:${file}`, '--full']);
   expect(full.stderr).toMatch(/duckdb \(full\)/);
   expect(await table(file)).toEqual(rows);
+});
+
+it('Avro through the Schema Registry: JSONL prints the records decoded by schema id, or from the .avsc without the registry; --raw prints them as base64', async () => {
+  const avro = await writePipeline('replay-avro', { simulator: sim, resources: [incidentsResource({}, 100)], delivery: { value_format: 'avro', schemas_dir: SCHEMAS_DIR, schema_registry: { url: process.env.REGISTRY_URL } } });
+  const noSchemas = await mkdtemp(path.join(os.tmpdir(), 'rest2kafka-replay-no-avsc-'));
+  try {
+    expect((await runCli(['run', '--config', avro.file])).code).toBe(0);
+    const expected = await api();
+    const config = JSON.parse(await readFile(avro.file, 'utf8'));
+    const variant = async (name: string, delivery: Record<string, unknown>): Promise<TestPipeline> => {
+      const file = avro.file.replace(/\.json$/, `-${name}.json`);
+      await writeFile(file, JSON.stringify({ ...config, delivery }));
+      return { ...avro, file };
+    };
+    // No local schema: every value decodes with the writer schema its id names in the registry.
+    expect(await replay(await variant('registry-only', { ...config.delivery, schemas_dir: noSchemas }), 'incidents')).toEqual(expected);
+    // No registry: the framed values decode with the .avsc their fingerprint header names.
+    const withoutRegistry = { ...config.delivery };
+    delete withoutRegistry.schema_registry;
+    expect(await replay(await variant('files-only', withoutRegistry), 'incidents')).toEqual(expected);
+
+    const raw = await runCli(['replay', '--config', avro.file, '--resource', 'incidents', '--raw']);
+    expect(raw.code).toBe(0);
+    const values = raw.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { value: unknown }).value);
+    expect(values).toHaveLength(expected.size);
+    for (const value of values) expect(Object.keys(value as object)).toEqual(['avro_base64']);
+  } finally {
+    await rm(noSchemas, { recursive: true, force: true });
+    await avro.remove();
+  }
 });

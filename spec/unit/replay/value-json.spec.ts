@@ -1,5 +1,10 @@
+import { PassThrough } from 'node:stream';
+import { Type } from 'avsc';
 import type { KafkaMessage } from 'kafkajs';
-import { appendLine } from '../../../lib/replay/jsonl';
+import { appendLine, jsonlSink } from '../../../lib/replay/jsonl';
+import { createAvroValueDecoder } from '../../../lib/sink/decode-value';
+import type { SchemaRegistry } from '../../../lib/sink/schema-registry';
+import { MAGIC_BYTE } from '../../../lib/sink/wire-format';
 import { LineBatch } from '../../../lib/replay/lines';
 import { valueJson } from '../../../lib/replay/value-json';
 
@@ -27,6 +32,12 @@ describe('valueJson', () => {
     expect(valueJson(msg(value, 'avro/binary'), () => ({ id: 'x', raw: Buffer.from([1, 2]) }))).toBe('{"id":"x","raw":"AQI="}');
     expect(valueJson(msg(value, 'avro/binary'), () => undefined)).toBe('{"avro_base64":"AjQ="}');
   });
+
+  it('hands values in the Confluent wire format to the Avro decoder too', () => {
+    const value = Buffer.from([MAGIC_BYTE, 0, 0, 0, 7, 0x02, 0x34]);
+    expect(valueJson(msg(value, 'application/vnd.confluent.avro'), () => ({ id: 'x' }))).toBe('{"id":"x"}');
+    expect(valueJson(msg(value, 'application/vnd.confluent.avro'))).toBe(`{"avro_base64":"${value.toString('base64')}"}`);
+  });
 });
 
 describe('JSONL lines', () => {
@@ -38,5 +49,29 @@ describe('JSONL lines', () => {
     const text = batch.take().toString('utf8');
     expect(text).toBe(`${JSON.stringify({ key: 'INC"1', value: record })}\n`);
     expect(batch.take().length).toBe(0);
+  });
+});
+
+describe('jsonlSink with an Avro decoder', () => {
+  const schema = { type: 'record', name: 'Incident', fields: [{ name: 'id', type: 'string' }, { name: 'n', type: 'int' }] };
+  const framed = (id: number, record: object): Buffer => {
+    const prefix = Buffer.alloc(5);
+    prefix.writeUInt8(MAGIC_BYTE, 0);
+    prefix.writeUInt32BE(id, 1);
+    return Buffer.concat([prefix, Type.forSchema(schema as never).toBuffer(record)]);
+  };
+
+  it("fetches each batch's unknown schema ids once, before its lines, and prints the records as JSON", async () => {
+    const schemaById = jest.fn(async () => schema);
+    const registry: SchemaRegistry = { register: jest.fn(), schemaById };
+    const out = new PassThrough();
+    const sink = jsonlSink(out, createAvroValueDecoder({ registry }));
+    const type = 'application/vnd.confluent.avro';
+    await sink(0, [msg(framed(7, { id: 'a', n: 1 }), type, 'a'), msg(framed(7, { id: 'b', n: 2 }), type, 'b'), msg(null, type, 'c')]);
+    await sink(0, [msg(framed(7, { id: 'd', n: 3 }), type, 'd')]);
+    expect(schemaById.mock.calls).toEqual([[7]]);
+    expect(out.read().toString('utf8')).toBe(
+      ['{"key":"a","value":{"id":"a","n":1}}', '{"key":"b","value":{"id":"b","n":2}}', '{"key":"d","value":{"id":"d","n":3}}', ''].join('\n'),
+    );
   });
 });
