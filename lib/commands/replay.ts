@@ -67,7 +67,7 @@ they are. With --config, Avro values are decoded: Confluent-framed ones with the
 their id names in delivery.schema_registry (else the local .avsc), bare ones with the .avsc whose
 fingerprint the record names; a value with no schema known, or any with --raw or --topic, is
 printed as {"avro_base64": "…"}.
-Exit codes: 0 ok, 2 config or usage, 5 Kafka, 8 Schema Registry.`,
+Exit codes: 0 ok, 2 config or usage, 5 Kafka, 8 Schema Registry, 130 interrupted (Ctrl-C stops it at once).`,
   async run(argv, io) {
     const { values } = parseFlags('replay', argv, {
       config: { type: 'string', short: 'c' },
@@ -93,12 +93,12 @@ Exit codes: 0 ok, 2 config or usage, 5 Kafka, 8 Schema Registry.`,
     try {
       if (values.summary) {
         const { name, topic } = sources[0];
-        const counts = await replayTopic(kafka, topic, { onProgress: onProgress(progress, name) });
+        const counts = await replayTopic(kafka, topic, { onProgress: onProgress(progress, name), signal: io.signal });
         progress?.clear();
         io.stdout.write(`${JSON.stringify({ topic, records_read: counts.records, live_keys: counts.liveKeys, tombstoned_keys: counts.tombstonedKeys })}\n`);
         return 0;
       }
-      if (duckdbFile) rows.push(...(await toDuckdb(kafka, sources, duckdbFile, values.full ?? false, progress, logger)));
+      if (duckdbFile) rows.push(...(await toDuckdb(kafka, sources, duckdbFile, { full: values.full ?? false, signal: io.signal }, progress, logger)));
       else rows.push(await toJsonl(kafka, sources[0], io, progress, logger));
     } catch (error) {
       throw kafkaFailure(error, `replaying ${sources.map((s) => `topic ${s.topic}`).join(', ')}`, kafkaConfig);
@@ -144,12 +144,12 @@ async function resolveSources(values: { config?: string; resource?: string; topi
 
 async function toJsonl(kafka: Kafka, source: Source, io: CommandIO, progress: ProgressDisplay | null, logger: Logger): Promise<ReplaySummaryRow> {
   const started = Date.now();
-  const counts = await replayTopic(kafka, source.topic, { sink: jsonlSink(io.stdout, source.avro), onProgress: onProgress(progress, source.name) });
+  const counts = await replayTopic(kafka, source.topic, { sink: jsonlSink(io.stdout, source.avro), onProgress: onProgress(progress, source.name), signal: io.signal });
   warnVanished(logger, source, counts.vanished);
   return { name: source.name, topic: source.topic, target: 'jsonl', ...counts, durationMs: Date.now() - started };
 }
 
-async function toDuckdb(kafka: Kafka, sources: Source[], file: string, full: boolean, progress: ProgressDisplay | null, logger: Logger): Promise<ReplaySummaryRow[]> {
+async function toDuckdb(kafka: Kafka, sources: Source[], file: string, { full, signal }: { full: boolean; signal: AbortSignal }, progress: ProgressDisplay | null, logger: Logger): Promise<ReplaySummaryRow[]> {
   const db = await openDuckdb(file);
   const rows: ReplaySummaryRow[] = [];
   try {
@@ -163,6 +163,7 @@ async function toDuckdb(kafka: Kafka, sources: Source[], file: string, full: boo
         columns: source.schema && avroColumns(source.schema.type),
         avro: source.avro,
         full,
+        signal,
         onProgress: onProgress(progress, source.name),
         onRebuild: (reason) => logger.warn(`replay: rebuilding table ${source.name} instead of refreshing it: ${reason}`, { resource: source.name }),
       });

@@ -37,6 +37,8 @@ export interface ReplayOptions {
   timeoutMs?: number;
   /** kafkajs fetch size per partition. */
   maxBytesPerPartition?: number;
+  /** Aborting it (Ctrl-C) stops the replay with an AbortedError; the sink gets nothing more. */
+  signal?: AbortSignal;
 }
 
 export interface ReplayCounts {
@@ -65,7 +67,7 @@ export interface ReplayCounts {
  */
 export async function replayTopic(kafka: Kafka, topic: string, options: ReplayOptions = {}): Promise<ReplayCounts> {
   const ranges = new Map(options.ranges ?? (await topicRanges(kafka, topic)));
-  const read = { ranges, timeoutMs: options.timeoutMs, maxBytesPerPartition: options.maxBytesPerPartition };
+  const read = { ranges, timeoutMs: options.timeoutMs, maxBytesPerPartition: options.maxBytesPerPartition, signal: options.signal };
   const index = new KeyIndex();
   let progress = tracker('keys', ranges, options.onProgress);
   await readTopicBatches(kafka, topic, (partition, messages) => {

@@ -23,6 +23,7 @@ export interface DuckdbReplay {
   /** Rebuild even when a refresh is possible. */
   full: boolean;
   onProgress?: ReplayOptions['onProgress'];
+  signal?: AbortSignal;
   /** Why a refresh was not possible (the stored offsets no longer fit the topic). */
   onRebuild?: (reason: string) => void;
 }
@@ -48,6 +49,7 @@ export async function replayToDuckdb(kafka: Kafka, target: DuckdbReplay): Promis
       sink: staging.sink,
       tombstones: refreshing,
       onProgress: target.onProgress,
+      signal: target.signal,
     });
     await staging.close();
     const changes = { topic, upserts: staging.upserts, upsertCount: staging.upsertCount, deletes: staging.deletes, deleteCount: staging.deleteCount, ranges: counts.ranges };

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
-import { KafkaError } from '../errors';
+import { AbortedError, KafkaError } from '../errors';
 
 export interface TopicRecord {
   partition: number;
@@ -42,6 +42,8 @@ export interface ReadTopicOptions {
   ranges?: ReadonlyMap<number, PartitionRange>;
   /** kafkajs's per-partition fetch size. Default 1 MiB (kafkajs's). */
   maxBytesPerPartition?: number;
+  /** Aborting it stops the read (the consumer leaves and its group is deleted) with an {@link AbortedError}. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -93,7 +95,7 @@ export async function readTopicBatches(
     });
     await consumer.connect();
     try {
-      await consumeToEnd(consumer, topic, ranges, onBatch, options.timeoutMs ?? 60000);
+      await consumeToEnd(consumer, topic, ranges, onBatch, options.timeoutMs ?? 60000, options.signal);
     } finally {
       await consumer.disconnect();
       await admin.deleteGroups([groupId]).catch(() => undefined);
@@ -128,6 +130,7 @@ async function consumeToEnd(
   ranges: Map<number, PartitionRange>,
   onBatch: (partition: number, messages: KafkaMessage[]) => void | Promise<void>,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<void> {
   const remaining = new Set(ranges.keys());
   // From the beginning when there is no committed offset, or when it is out of range (a
@@ -145,11 +148,15 @@ async function consumeToEnd(
       );
     };
     arm();
+    const interrupted = () => finish(new AbortedError(`reading topic ${topic} was interrupted before reaching its end (partitions left: ${[...remaining].join(',')})`, { cause: signal?.reason }));
     const finish = (error?: unknown) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', interrupted);
       if (error) reject(error);
       else resolve();
     };
+    if (signal?.aborted) return interrupted();
+    signal?.addEventListener('abort', interrupted, { once: true });
     // The position test runs on END_BATCH_PROCESS, not in eachBatch: kafkajs never calls
     // eachBatch for a fetch that held only aborted records and markers (a killed run's aborted
     // transaction at the end of the topic), but emits this event for it too (kafkajs#1256).

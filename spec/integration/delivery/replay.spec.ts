@@ -3,7 +3,7 @@
  * and deletes; a config whose API key is unset still replays; `--to duckdb:` builds a table of
  * the live records and refreshes it from the stored offsets; `--full` rebuilds. Avro values
  * written through the real Schema Registry (globalSetup's, or REGISTRY_URL) come out decoded,
- * by schema id or from the local .avsc; `--raw` keeps them as base64.
+ * by schema id or from the local .avsc; `--raw` keeps them as base64. The first Ctrl-C stops it.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -11,7 +11,9 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
 import { incidentsResource, replay, runCli, SCHEMAS_DIR, writePipeline, type TestPipeline } from '../../support/pipeline';
-import { testBrokers } from '../../support/kafka';
+import { AbortedError } from '../../../lib/errors';
+import { replayTopic } from '../../../lib/replay/replay-topic';
+import { createTestKafka, testBrokers } from '../../support/kafka';
 
 const INCIDENTS = 300;
 let sim: SimulatorHandle;
@@ -114,4 +116,31 @@ it('Avro through the Schema Registry: JSONL prints the records decoded by schema
     await rm(noSchemas, { recursive: true, force: true });
     await avro.remove();
   }
+});
+
+describe('the first Ctrl-C stops a replay (regression: it needed a second one)', () => {
+  it('stops mid-read with an AbortedError: the sink gets nothing more once the signal fired', async () => {
+    const controller = new AbortController();
+    const calls: number[] = [];
+    const replaying = replayTopic(createTestKafka(), p.topic('incidents'), {
+      maxBytesPerPartition: 1024, // many small batches, so there is a "later" to not reach
+      signal: controller.signal,
+      sink: (_partition, messages) => {
+        calls.push(messages.length);
+        controller.abort(new Error('SIGINT received'));
+      },
+    });
+    await expect(replaying).rejects.toBeInstanceOf(AbortedError);
+    expect(calls.length).toBeLessThanOrEqual(2); // the batch kafkajs was already handing over may still arrive
+    expect(calls.reduce((a, b) => a + b, 0)).toBeLessThan((await api()).size);
+  });
+
+  it('exits 130 with nothing on stdout when interrupted before it started', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('SIGINT received'));
+    const result = await runCli(['replay', '--config', p.file, '--resource', 'incidents'], { KAFKA_BROKERS: testBrokers().join(',') }, controller.signal);
+    expect(result.code).toBe(130);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/interrupted/);
+  });
 });
