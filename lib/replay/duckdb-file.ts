@@ -13,8 +13,8 @@ import type { StoredOffsets } from './refresh-ranges';
 const OFFSETS_TABLE = '_r2k_offsets';
 
 /**
- * The replay's memory target is 256 MB for the whole process, and Node's heap still holds
- * ~250 MB after the passes over 1M keys, so DuckDB gets little. memory_limit caps its buffer
+ * The replay's memory target is 256 MB for the whole process, and Node's heap holds ~190 MB
+ * after the passes over 1M keys (collect-garbage.ts), so DuckDB gets little. memory_limit caps its buffer
  * pool (it spills to `<file>.tmp`); 32MB fails, as the JSON reader allocates 32 MiB buffers.
  * Each thread has its own reader buffers and the insertion-order buffering holds rows
  * back; the table has no order to keep. Measured on 1M incidents, 2 cores: peak RSS 410–450 MB

@@ -9,6 +9,7 @@
  */
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { readTopicBatches, topicRanges, type PartitionRange } from '../sink/read-topic';
+import { collectGarbage } from './collect-garbage';
 import { KeyIndex, WinnerCursor } from './key-index';
 
 /** Receives the winning records of one partition's batch, in offset order; may be async (back-pressure). */
@@ -79,6 +80,7 @@ export async function replayTopic(kafka: Kafka, topic: string, options: ReplayOp
   const { sink } = options;
   if (!sink || [...winners.values()].every((w) => w.length === 0)) return result;
 
+  collectGarbage(); // the released key map, before the value pass allocates
   const cursors = new Map([...winners].map(([partition, offsets]) => [partition, new WinnerCursor(offsets)]));
   progress = tracker('values', ranges, options.onProgress);
   await readTopicBatches(kafka, topic, async (partition, messages) => {
