@@ -67,7 +67,7 @@ they are. With --config, Avro values are decoded: Confluent-framed ones with the
 their id names in delivery.schema_registry (else the local .avsc), bare ones with the .avsc whose
 fingerprint the record names; a value with no schema known, or any with --raw or --topic, is
 printed as {"avro_base64": "…"}.
-Exit codes: 0 ok, 2 config or usage, 5 Kafka, 8 Schema Registry, 130 interrupted (Ctrl-C stops it at once).`,
+Exit codes: 0 ok, 1 DuckDB (the table is left as it was), 2 config or usage, 5 Kafka, 8 Schema Registry, 130 interrupted (Ctrl-C stops it at once).`,
   async run(argv, io) {
     const { values } = parseFlags('replay', argv, {
       config: { type: 'string', short: 'c' },

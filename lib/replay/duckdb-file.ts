@@ -6,6 +6,7 @@
  * infers the columns of a resource without a schema.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { Rest2KafkaError } from '../errors';
 import type { PartitionRange } from '../sink/read-topic';
 import { KEY_COLUMN, quoteIdentifier } from './duckdb-columns';
 import type { StoredOffsets } from './refresh-ranges';
@@ -64,7 +65,7 @@ export async function openDuckdb(file: string): Promise<DuckdbFile> {
       return new Map(rows.getRows().map(([partition, offset]) => [Number(partition), Number(offset)]));
     },
     async rebuild(table, changes, columns) {
-      await transaction(connection, async () => {
+      await transaction(connection, `rebuilding table ${table} in ${file}`, async () => {
         await connection.run(`DROP TABLE IF EXISTS ${quoteIdentifier(table)}`);
         if (columns) {
           await connection.run(`CREATE TABLE ${quoteIdentifier(table)} (${columns.map(([name, type]) => `${quoteIdentifier(name)} ${type}`).join(', ')})`);
@@ -82,7 +83,7 @@ export async function openDuckdb(file: string): Promise<DuckdbFile> {
       const described = await connection.runAndReadAll('SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position', [table]);
       const columns = described.getRows().map(([name, type]) => [String(name), String(type)] as [string, string]);
       const keyOnly: [string, string][] = [[KEY_COLUMN, 'VARCHAR']];
-      await transaction(connection, async () => {
+      await transaction(connection, `refreshing table ${table} in ${file}`, async () => {
         const changed = [
           ...(changes.upsertCount > 0 ? [`SELECT ${quoteIdentifier(KEY_COLUMN)} FROM ${readJson(changes.upserts, keyOnly)}`] : []),
           ...(changes.deleteCount > 0 ? [`SELECT ${quoteIdentifier(KEY_COLUMN)} FROM ${readJson(changes.deletes, keyOnly)}`] : []),
@@ -103,14 +104,19 @@ export async function openDuckdb(file: string): Promise<DuckdbFile> {
   };
 }
 
-async function transaction(connection: DuckDBConnection, body: () => Promise<void>): Promise<void> {
+/**
+ * Runs `body` in one transaction. A failure (DuckDB out of memory, a full disk, a value that
+ * does not fit its column) is rolled back and thrown as DUCKDB_FAILED naming the table and file:
+ * the replay would otherwise report it as a Kafka error.
+ */
+async function transaction(connection: DuckDBConnection, doing: string, body: () => Promise<void>): Promise<void> {
   await connection.run('BEGIN TRANSACTION');
   try {
     await body();
     await connection.run('COMMIT');
   } catch (error) {
     await connection.run('ROLLBACK').catch(() => undefined);
-    throw error;
+    throw new Rest2KafkaError(`${doing} failed, nothing changed: ${error instanceof Error ? error.message : String(error)}`, { code: 'DUCKDB_FAILED', cause: error });
   }
 }
 

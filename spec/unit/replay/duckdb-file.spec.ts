@@ -68,7 +68,7 @@ it('a refresh replaces changed keys, deletes tombstoned ones, keeps the rest, an
 it('a failed load leaves the table and the offsets as they were', async () => {
   await db.rebuild('items', await staged([{ _r2k_key: 'a', id: 'a', n: 1 }], [], [[0, 0, 1]]), COLUMNS);
   const bad = await staged([{ _r2k_key: 'b', id: 'b', n: 'not a number' }], [], [[0, 1, 2]]);
-  await expect(db.refresh('items', bad)).rejects.toThrow();
+  await expect(db.refresh('items', bad)).rejects.toMatchObject({ code: 'DUCKDB_FAILED', message: expect.stringMatching(/^refreshing table items in .* failed, nothing changed: /) });
   expect(await db.count('items')).toBe(1);
   expect(await db.storedOffsets('items', 't')).toEqual(new Map([[0, 1]]));
 });
