@@ -5,21 +5,28 @@
  * completed. So a slow early page holds back later ones instead of letting finished pages pile
  * up, and an inner that stays open after emitting (a page held until its consumers are done,
  * see page-hold.ts) keeps its slot: memory stays bounded by `concurrency` results.
+ *
+ * A held result that waits here for its turn would otherwise be let go by its inner before any
+ * consumer could hold it (its emission "returned" into this buffer), so `hold` lets this
+ * operator hold each result itself until it has passed it on.
  */
 import { Observable, OperatorFunction, Subscription } from 'rxjs';
 
 interface Slot<R> {
   received: boolean;
   value?: R;
+  /** Ends this operator's hold on the value, once it has been emitted. */
+  release?: () => void;
   emitted: boolean;
   completed: boolean;
   sub?: Subscription;
 }
 
-/** @example from(requests).pipe(orderedMergeMap((request, i) => fetchPage(request, i), 4)) */
+/** @example from(requests).pipe(orderedMergeMap((request, i) => fetchPage(request, i), 4, (page) => holdPage(page))) */
 export function orderedMergeMap<T, R>(
   project: (value: T, index: number) => Observable<R>,
   concurrency: number,
+  hold?: (value: R) => () => void,
 ): OperatorFunction<T, R> {
   return (source) =>
     new Observable<R>((subscriber) => {
@@ -47,6 +54,7 @@ export function orderedMergeMap<T, R>(
               slot.emitted = true;
               subscriber.next(slot.value as R);
               slot.value = undefined;
+              slot.release?.();
               settle(slot);
               continue;
             }
@@ -74,6 +82,7 @@ export function orderedMergeMap<T, R>(
             }
             slot.received = true;
             slot.value = result;
+            slot.release = hold?.(result);
             drain();
           },
           error: (err: unknown) => subscriber.error(err),

@@ -11,6 +11,7 @@ import { EMPTY, Observable, concat, defer, expand, filter, from, map, mergeMap, 
 import { Rest2KafkaError } from '../errors';
 import type { PageRequest } from '../http/request';
 import { orderedMergeMap } from './ordered-merge';
+import { holdPage } from './page-hold';
 import type { PageResponse, Paginator } from './types';
 
 export interface PageEnvelope {
@@ -81,6 +82,8 @@ export function paginate(
                 ),
               ),
             options.concurrency,
+            // Held while waiting for their turn, so a page that answered early keeps its slot.
+            (env) => (env ? holdPage(env.response) : () => undefined),
           ),
           // dlt stops a chain silently at the first page a response action ignored.
           takeWhile((env): env is PageEnvelope => env !== null),

@@ -153,6 +153,42 @@ describe('extract: a parent is held back by its children', () => {
   });
 });
 
+describe('extract: pages that arrive out of order are held too', () => {
+  it('regression: a slow commit stops fetching even when later pages answer before earlier ones', async () => {
+    // Every 4th page answers late, so the pages after it wait in orderedMergeMap for their turn.
+    // A page that waited there used to give its slot back before delivery could hold it, and
+    // fetching ran on however slow the commits were (100 MB of packed pages at 0 ms, 1M records).
+    const route: Route = { delayMs: 0, page: (_p, offset, limit) => ({ records: range(offset, Math.max(0, Math.min(limit, 600 - offset))).map((id) => ({ id })), total: 600 }) };
+    const api = stubApi({ parents: route });
+    const slow = api.http.send;
+    api.http.send = async (request, signal) => {
+      const offset = Number(request.params.offset ?? 0);
+      if ((offset / 10) % 4 === 1) await new Promise((resolve) => setTimeout(resolve, 3));
+      return slow(request, signal);
+    };
+    const { client, resources } = configure({ page_concurrency: 4 }, [parents]);
+    let held = 0;
+    let maxHeld = 0;
+    await lastValueFrom(
+      extract({ client, resources, wanted: new Set(['parents']), http: api.http, plans: freshPlans(resources) }).pipe(
+        tap((event) => {
+          if (event.kind !== 'page') return;
+          const release = holdPage(event.page);
+          held += 1;
+          maxHeld = Math.max(maxHeld, held);
+          setTimeout(() => {
+            held -= 1;
+            release();
+          }, 40);
+        }),
+      ),
+      { defaultValue: null },
+    );
+    expect(api.requests.parents).toBe(60);
+    expect(maxHeld).toBeLessThanOrEqual(5);
+  });
+});
+
 describe('extract: stopped chains give their slots back', () => {
   it('finishes resource after resource when each stops early with pages in flight (ignored page)', async () => {
     // Page 3 of every resource answers 404, ignored by a response action: the chain stops there
