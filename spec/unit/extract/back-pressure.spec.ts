@@ -73,27 +73,38 @@ function configure(client: Record<string, unknown>, resources: unknown[]): { cli
 const parents = { name: 'parents', primary_key: 'id', endpoint: { path: '/parents', data_selector: 'data', paginator: { type: 'offset', limit: 10 } } };
 const children = { name: 'children', primary_key: 'id', endpoint: { path: '/parents/{resources.parents.id}/children', data_selector: 'data', paginator: 'single_page' } };
 
-/** Subscribes like the delivery: holds each page, releases it `commitMs` later. */
-function consume(events: Observable<PipelineEvent>, commitMs: number, onPage?: (event: Extract<PipelineEvent, { kind: 'page' }>) => void): Promise<string[]> {
+/**
+ * Subscribes like the delivery: holds each page, releases it `commitMs` later. Resolves with
+ * the resources done, in order, and the most pages held at once.
+ */
+async function consume(events: Observable<PipelineEvent>, commitMs: number, onPage?: (event: Extract<PipelineEvent, { kind: 'page' }>) => void): Promise<{ done: string[]; maxHeld: number }> {
   const done: string[] = [];
-  return lastValueFrom(
+  let held = 0;
+  let maxHeld = 0;
+  await lastValueFrom(
     events.pipe(
       tap((event) => {
         if (event.kind === 'done') return void done.push(event.resource);
         onPage?.(event);
         const release = holdPage(event.page);
-        setTimeout(release, commitMs);
+        held += 1;
+        maxHeld = Math.max(maxHeld, held);
+        setTimeout(() => {
+          held -= 1;
+          release();
+        }, commitMs);
       }),
     ),
     { defaultValue: null },
-  ).then(() => done);
+  );
+  return { done, maxHeld };
 }
 
 describe('extract: concurrency reaches its configured values', () => {
   it('fetches page_concurrency parent pages and child_concurrency child chains at once', async () => {
     const api = stubApi({ parents: parentsRoute(12, 5), children: childrenRoute(5) });
     const { client, resources } = configure({ page_concurrency: 4, child_concurrency: 8 }, [parents, children]);
-    const done = await consume(extract({ client, resources, wanted: new Set(['parents', 'children']), http: api.http, plans: freshPlans(resources) }), 1);
+    const { done } = await consume(extract({ client, resources, wanted: new Set(['parents', 'children']), http: api.http, plans: freshPlans(resources) }), 1);
     expect(done.sort()).toEqual(['children', 'parents']);
     expect(api.requests).toEqual({ parents: 12, children: 120 });
     // The first page alone (it tells the total), then exactly page_concurrency at once.
@@ -130,23 +141,7 @@ describe('extract: a parent is held back by its children', () => {
   it('holds a parent page until delivery has committed it, too', async () => {
     const api = stubApi({ parents: parentsRoute(20, 0), children: childrenRoute(0) });
     const { client, resources } = configure({ page_concurrency: 2 }, [parents]);
-    let held = 0;
-    let maxHeld = 0;
-    await lastValueFrom(
-      extract({ client, resources, wanted: new Set(['parents']), http: api.http, plans: freshPlans(resources) }).pipe(
-        tap((event) => {
-          if (event.kind !== 'page') return;
-          const release = holdPage(event.page);
-          held += 1;
-          maxHeld = Math.max(maxHeld, held);
-          setTimeout(() => {
-            held -= 1;
-            release();
-          }, 3);
-        }),
-      ),
-      { defaultValue: null },
-    );
+    const { maxHeld } = await consume(extract({ client, resources, wanted: new Set(['parents']), http: api.http, plans: freshPlans(resources) }), 3);
     expect(api.requests.parents).toBe(20);
     // The first page and page_concurrency more: a slow commit stops fetching.
     expect(maxHeld).toBeLessThanOrEqual(3);
@@ -157,7 +152,7 @@ describe('extract: pages that arrive out of order are held too', () => {
   it('regression: a slow commit stops fetching even when later pages answer before earlier ones', async () => {
     // Every 4th page answers late, so the pages after it wait in orderedMergeMap for their turn.
     // A page that waited there used to give its slot back before delivery could hold it, and
-    // fetching ran on however slow the commits were (100 MB of packed pages at 0 ms, 1M records).
+    // fetching ran ahead of slow commits (10 pages held here, not at most 5).
     const route: Route = { delayMs: 0, page: (_p, offset, limit) => ({ records: range(offset, Math.max(0, Math.min(limit, 600 - offset))).map((id) => ({ id })), total: 600 }) };
     const api = stubApi({ parents: route });
     const slow = api.http.send;
@@ -167,23 +162,7 @@ describe('extract: pages that arrive out of order are held too', () => {
       return slow(request, signal);
     };
     const { client, resources } = configure({ page_concurrency: 4 }, [parents]);
-    let held = 0;
-    let maxHeld = 0;
-    await lastValueFrom(
-      extract({ client, resources, wanted: new Set(['parents']), http: api.http, plans: freshPlans(resources) }).pipe(
-        tap((event) => {
-          if (event.kind !== 'page') return;
-          const release = holdPage(event.page);
-          held += 1;
-          maxHeld = Math.max(maxHeld, held);
-          setTimeout(() => {
-            held -= 1;
-            release();
-          }, 40);
-        }),
-      ),
-      { defaultValue: null },
-    );
+    const { maxHeld } = await consume(extract({ client, resources, wanted: new Set(['parents']), http: api.http, plans: freshPlans(resources) }), 40);
     expect(api.requests.parents).toBe(60);
     expect(maxHeld).toBeLessThanOrEqual(5);
   });
@@ -201,7 +180,7 @@ describe('extract: stopped chains give their slots back', () => {
       { page_concurrency: 4, resource_concurrency: 1 },
       names.map((name) => ({ name, primary_key: 'id', endpoint: { path: `/${name}`, data_selector: 'data', paginator: { type: 'offset', limit: 10 }, response_actions: [{ status_code: 404, action: 'ignore' }] } })),
     );
-    const done = await consume(extract({ client, resources, wanted: new Set(names), http: api.http, plans: freshPlans(resources) }), 1);
+    const { done } = await consume(extract({ client, resources, wanted: new Set(names), http: api.http, plans: freshPlans(resources) }), 1);
     expect(done).toEqual(names);
     // Requests unsubscribed with the stop were aborted, not left running.
     expect(Object.values(api.inFlight).every((n) => n === 0)).toBe(true);
@@ -221,7 +200,7 @@ describe('extract: stopped chains give their slots back', () => {
       })),
     );
     const kept: number[] = [];
-    const done = await consume(extract({ client, resources, wanted: new Set(names), http: api.http, plans: freshPlans(resources) }), 1, (e) => e.page.resource === 'a' && kept.push(...e.page.records.map((r) => (r as { id: number }).id)));
+    const { done } = await consume(extract({ client, resources, wanted: new Set(names), http: api.http, plans: freshPlans(resources) }), 1, (e) => e.page.resource === 'a' && kept.push(...e.page.records.map((r) => (r as { id: number }).id)));
     expect(done).toEqual(names);
     expect(kept).toEqual(range(0, 26));
     expect(Object.values(api.inFlight).every((n) => n === 0)).toBe(true);
