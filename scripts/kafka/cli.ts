@@ -11,6 +11,7 @@ import { kafkaHome, scriptFile } from './paths';
 import { isKafkaProcess, readPidFile, terminate } from './process';
 import { ensureJars, pomVersions, updateLock } from './provision';
 import { probeClusterId } from './ready';
+import { dispatch } from '../dispatch';
 
 const USAGE = `Usage: bash scripts/kafka/kafka.sh <command>
   start               start the local broker in the background (npm run kafka:start)
@@ -98,23 +99,5 @@ async function provision(args: string[]): Promise<void> {
   console.log(`Kafka ${await kafkaVersion()} jars in ${shown(result.dir)}: ${how}.`);
 }
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  const run: Record<string, () => Promise<void>> = { start, stop, provision: () => provision(rest) };
-  const action = command !== undefined && Object.hasOwn(run, command) ? run[command] : undefined;
-  if (!action) {
-    console.error(USAGE);
-    return 2;
-  }
-  try {
-    await action();
-    return 0;
-  } catch (error) {
-    console.error(`kafka ${command}: ${(error as Error).message}`);
-    return 1;
-  }
-}
-
-void main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+const [command, ...rest] = process.argv.slice(2);
+dispatch('kafka', command, { start, stop, provision: () => provision(rest) }, USAGE);

@@ -7,6 +7,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { readPidFile, terminate } from '../kafka/process';
 import { DEFAULT_PORT, ensureRegistryJar, isRegistryProcess, registryHome, startRegistry } from './registry';
+import { dispatch } from '../dispatch';
 
 const USAGE = `Usage: bash scripts/registry/registry.sh <command>
   provision   build the registry jar into .registry/build if it is not there (Maven, Java 17+)
@@ -45,22 +46,4 @@ async function provision(): Promise<void> {
   console.log(`Schema Registry jar: ${path.relative(process.cwd(), jar)} (${((Date.now() - started) / 1000).toFixed(1)} s).`);
 }
 
-async function main(command: string | undefined): Promise<number> {
-  const actions: Record<string, () => Promise<void>> = { provision, start, stop };
-  const action = command !== undefined && Object.hasOwn(actions, command) ? actions[command] : undefined;
-  if (!action) {
-    console.error(USAGE);
-    return 2;
-  }
-  try {
-    await action();
-    return 0;
-  } catch (error) {
-    console.error(`registry ${command}: ${(error as Error).message}`);
-    return 1;
-  }
-}
-
-void main(process.argv[2]).then((code) => {
-  process.exitCode = code;
-});
+dispatch('registry', process.argv[2], { provision, start, stop }, USAGE);
