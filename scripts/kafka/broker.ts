@@ -1,5 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { brokerProperties, clusterIdOf, newClusterId } from './config';
@@ -7,7 +6,7 @@ import { requireJava } from './java';
 import { scriptFile } from './paths';
 import { assertPortFree } from './ports';
 import { ensureJars } from './provision';
-import { isAlive, killAndWait, removePidFile, sizeOf, tail, terminate } from './process';
+import { killAndWait, removePidFile, sizeOf, spawnJvm, tail, terminate } from './process';
 import { waitForBroker } from './ready';
 
 /** How to start one single-node KRaft broker (broker and controller in one JVM). */
@@ -109,25 +108,13 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   const { clusterId, formatted } = await formatOnce(java, jvmCommon, dataDir, propertiesFile, options.scram ?? [], options.log);
 
   const logFrom = { server: sizeOf(logFile), stdout: sizeOf(stdoutFile) };
-  const out = openSync(stdoutFile, 'a');
   const heap = options.heap ?? '512m';
-  const child = spawn(java, [`-Xms${heap}`, `-Xmx${heap}`, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', ...jvmCommon, 'kafka.Kafka', propertiesFile], {
-    detached: options.detached ?? false,
-    stdio: ['ignore', out, out],
-  });
-  closeSync(out);
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`could not launch ${java}`);
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
-  });
-  if (options.detached) child.unref();
-  await writeFile(pidFile, `${pid}\n`);
+  const jvm = await spawnJvm(java, [`-Xms${heap}`, `-Xmx${heap}`, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', ...jvmCommon, 'kafka.Kafka', propertiesFile], { logFile: stdoutFile, pidFile, detached: options.detached });
+  const { pid } = jvm;
 
   const brokers = [`127.0.0.1:${port}`];
   try {
-    await waitForBroker({ brokers, clusterId, timeoutMs: options.readyTimeoutMs ?? 60_000, stillRunning: () => !exited && isAlive(pid) });
+    await waitForBroker({ brokers, clusterId, timeoutMs: options.readyTimeoutMs ?? 60_000, stillRunning: jvm.running });
   } catch (error) {
     await killAndWait(pid);
     await removePidFile(pidFile, pid);

@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** True while a process with this pid exists (signal 0 checks without signalling). */
@@ -86,4 +86,32 @@ export function sizeOf(file: string): number {
 export function tail(file: string, lines: number, from = 0): string {
   const text = existsSync(file) ? readFileSync(file).subarray(from).toString('utf8').trimEnd() : '';
   return text === '' ? `(nothing in ${file})` : text.split('\n').slice(-lines).join('\n');
+}
+
+/** A JVM started by {@link spawnJvm}. */
+export interface SpawnedJvm {
+  pid: number;
+  /** False once the process has exited (a readiness wait stops early then). */
+  running(): boolean;
+}
+
+/**
+ * Starts `java args…` with stdout and stderr appended to `logFile` and its pid written to
+ * `pidFile` — the broker and the registry start the same way. `detached` lets it outlive us.
+ *
+ * @example const jvm = await spawnJvm(java, ['-jar', jar], { logFile, pidFile, detached: false })
+ */
+export async function spawnJvm(java: string, args: string[], options: { logFile: string; pidFile: string; detached?: boolean }): Promise<SpawnedJvm> {
+  const out = openSync(options.logFile, 'a');
+  const child = spawn(java, args, { detached: options.detached ?? false, stdio: ['ignore', out, out] });
+  closeSync(out);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not launch ${java}`);
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  if (options.detached) child.unref();
+  await writeFile(options.pidFile, `${pid}\n`);
+  return { pid, running: () => !exited && isAlive(pid) };
 }

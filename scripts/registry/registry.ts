@@ -8,15 +8,15 @@
  * global compatibility is NONE (Confluent: BACKWARD), an incompatible schema answers 409 with
  * error_code 0, and a failed compatibility check gives no reason.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { requireJava } from '../kafka/java';
 import { repoRoot } from '../kafka/paths';
 import { assertPortFree } from '../kafka/ports';
-import { isAlive, killAndWait, removePidFile, sizeOf, tail, terminate } from '../kafka/process';
+import { isAlive, killAndWait, removePidFile, sizeOf, spawnJvm, tail, terminate } from '../kafka/process';
 
 /** Git-ignored home of the build, the pid file and the log of `registry.sh start`. */
 export const registryHome = path.join(repoRoot, '.registry');
@@ -101,23 +101,15 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
   const logFile = path.join(options.workDir, 'registry.log');
   const pidFile = path.join(options.workDir, 'registry.pid');
   const logFrom = sizeOf(logFile);
-  const out = openSync(logFile, 'a');
-  const child = spawn(java, ['-Xmx384m', '-XX:+UseSerialGC', `-Dquarkus.http.host=127.0.0.1`, `-Dquarkus.http.port=${port}`, '-jar', jar], { detached: options.detached ?? false, stdio: ['ignore', out, out] });
-  closeSync(out);
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`could not launch ${java}`);
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
-  });
-  if (options.detached) child.unref();
-  await writeFile(pidFile, `${pid}\n`);
+  const jvm = await spawnJvm(java, ['-Xmx384m', '-XX:+UseSerialGC', `-Dquarkus.http.host=127.0.0.1`, `-Dquarkus.http.port=${port}`, '-jar', jar], { logFile, pidFile, detached: options.detached });
+  const { pid } = jvm;
 
   const ready = `http://127.0.0.1:${port}/health/ready`;
   const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
   for (;;) {
     const ok = await fetch(ready, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
     if (ok) break;
+    const exited = !jvm.running();
     if (exited || Date.now() > deadline) {
       if (!exited) await killAndWait(pid);
       await removePidFile(pidFile, pid);
