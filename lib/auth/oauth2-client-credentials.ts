@@ -141,10 +141,14 @@ function explainBlanked(response: HttpResponse, tokenUrl: string): Error {
   return new ResponseError(`the token response from ${tokenUrl} is not valid JSON: a token value in it is malformed`, { context: { url: tokenUrl } });
 }
 
-/** `expires_in` seconds (a number or numeric string) as milliseconds, or null when unusable. */
+/**
+ * `expires_in` seconds (a number or numeric string) as milliseconds, or null when unusable.
+ * 0 (or less) is a token already expired: as in dlt, it is fetched again before the next
+ * request, never stretched to the default lifetime.
+ */
 function expiresInMs(raw: unknown): number | null {
   const seconds = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : null;
+  return typeof seconds === 'number' && Number.isFinite(seconds) ? Math.max(0, seconds) * 1000 : null;
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

@@ -110,6 +110,14 @@ describe('oauth2_client_credentials: expiry and refresh (fake clock)', () => {
     expect(send).toHaveBeenCalledTimes(2);
   });
 
+  it.each([0, '0', -5])('expires_in %p: a token already expired is fetched again before every request, as dlt does', async (expiresIn) => {
+    const time = clock();
+    let n = 0;
+    const send = jest.fn(() => Promise.resolve(tokenResponse({ access_token: `tok-${++n}`, expires_in: expiresIn })));
+    const auth = createOAuth2ClientCredentialsAuth(CONFIG, { send, now: time.now });
+    expect([await bearerOf(auth), await bearerOf(auth), await bearerOf(auth)]).toEqual(['Bearer tok-1', 'Bearer tok-2', 'Bearer tok-3']);
+  });
+
   it('concurrent applies share one in-flight token request', async () => {
     let answer: (response: HttpResponse) => void = () => undefined;
     const send = jest.fn(() => new Promise<HttpResponse>((resolve) => (answer = resolve)));
