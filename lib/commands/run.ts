@@ -1,9 +1,17 @@
-import { loadConfig } from '../config/load';
+import { of } from 'rxjs';
+import { loadConfig, type LoadedConfig } from '../config/load';
+import type { PipelineConfig } from '../config/types';
 import { runPipeline, type ResourceSummary } from '../delivery';
+import { wantedResources } from '../delivery/plan';
+import { instanceName, joinFleet, type Membership } from '../fleet/membership';
+import { serveUnits } from '../fleet/service';
+import { workUnits, type WorkUnit } from '../fleet/units';
+import type { Logger } from '../observability/logger';
 import { formatError } from '../observability/format-error';
 import { ConfigError, ExitCode, FencedError, Rest2KafkaError } from '../errors';
-import { createMetrics } from '../observability/metrics';
-import { startOpsServer } from '../observability/ops-server';
+import { createMetrics, type Metrics } from '../observability/metrics';
+import { startOpsServer, type OpsServer } from '../observability/ops-server';
+import { createKafka, kafkaFailure } from '../sink/kafka';
 import { formatSummary, progressDisplay } from '../observability/progress';
 import { intFlag, parseFlags, requireFlag } from './args';
 import { commandLogger, OUTPUT_HELP, OUTPUT_OPTIONS, stderrIsTty } from './output';
@@ -26,7 +34,11 @@ Options:
       --dry-run         extract, validate and encode, publish nothing (no Kafka needed)
       --interval D      keep running: start a run every D (e.g. 30s, 5m, 1h) until SIGTERM;
                         a failed run is logged and retried at the next tick, except
-                        configuration errors and fencing, which stop the service
+                        configuration errors, which stop the service. Instances of one
+                        pipeline form a group (coordination.mode): by default one runs, the
+                        others stand by and take over when it stops or dies; with
+                        distributed, root resources (with their children) are spread over
+                        the instances; with none, a second instance fences the first (exit 7)
       --metrics-port N  serve /metrics (Prometheus), /healthz and /readyz on this port
       --metrics-host H  address to bind (default 127.0.0.1; 0.0.0.0 in a container)
 ${OUTPUT_HELP}; no progress line and no summary table
@@ -61,37 +73,35 @@ Exit codes: 0 ok, 2 config, 3 source API, 4 credentials, 5 Kafka, 6 invalid reco
     if (ops) logger.info('serving /metrics, /healthz and /readyz', { port: ops.port });
 
     const noticed = new Set<string>();
-    const once = async () => {
+    const dryRun = values['dry-run'] ?? false;
+    // Units run side by side in a fleet: the progress line shows all of their resources.
+    const progressOf = new Map<string, readonly ResourceSummary[]>();
+    const once = async (signal: AbortSignal, unit?: WorkUnit) => {
       const result = await runPipeline({
         loaded,
-        only: values.resource ?? [],
+        only: unit?.resources ?? values.resource ?? [],
         fullRefresh: values['full-refresh'] ?? false,
-        dryRun: values['dry-run'] ?? false,
-        logger,
-        signal: io.signal,
-        onProgress: progress?.update,
+        dryRun,
+        logger: unit && unit.name !== loaded.pipeline.pipeline_name ? logger.child({ unit: unit.name }) : logger,
+        signal,
+        transactionalId: unit?.transactionalId,
+        onProgress: progress ? (summaries) => progress.update([...progressOf.set(unit?.name ?? '', summaries).values()].flat()) : undefined,
         metrics,
         noticed,
-      }).finally(() => progress?.clear());
-      ops?.setReady(true);
-      if (progress) io.stderr.write(formatSummary(result.summaries as ResourceSummary[], values['dry-run'] ?? false));
+      }).finally(() => {
+        progressOf.delete(unit?.name ?? '');
+        if (progressOf.size === 0) progress?.clear();
+      });
+      if (progress) io.stderr.write(formatSummary(result.summaries as ResourceSummary[], dryRun));
       return result;
     };
     try {
-      if (intervalMs === null) return (await once()).interrupted ? ExitCode.INTERRUPTED : ExitCode.OK;
-      logger.info('running as a service', { interval_ms: intervalMs });
-      while (!io.signal.aborted) {
-        try {
-          await once();
-        } catch (error) {
-          // Bad config and fencing do not heal by waiting; anything else may (API or broker down).
-          if (error instanceof ConfigError || error instanceof FencedError || !(error instanceof Rest2KafkaError)) throw error;
-          ops?.setReady(false, `last run failed: ${error.code}`);
-          metrics?.runFailed(error.code);
-          logger.error('run failed; retrying at the next interval', { error: formatError(error) });
-        }
-        await sleep(intervalMs, io.signal);
+      if (intervalMs === null) {
+        const result = await once(io.signal);
+        ops?.setReady(true);
+        return result.interrupted ? ExitCode.INTERRUPTED : ExitCode.OK;
       }
+      await serve({ loaded, only: values.resource ?? [], dryRun, intervalMs, logger, ops, metrics, signal: io.signal, runUnit: (unit, signal) => once(signal, unit) });
       // SIGTERM between or during runs: the current batch committed, nothing half-published.
       return ExitCode.OK;
     } finally {
@@ -100,22 +110,100 @@ Exit codes: 0 ok, 2 config, 3 source API, 4 credentials, 5 Kafka, 6 invalid reco
   },
 };
 
+interface ServeOptions {
+  loaded: LoadedConfig;
+  only: readonly string[];
+  dryRun: boolean;
+  intervalMs: number;
+  logger: Logger;
+  ops: OpsServer | null;
+  metrics: Metrics | undefined;
+  signal: AbortSignal;
+  runUnit(unit: WorkUnit, signal: AbortSignal): Promise<unknown>;
+}
+
+/**
+ * `--interval`: the service. With `coordination.mode` standby or distributed the instance joins
+ * the pipeline's group and runs only the units the group assigns it; with `none` (or a dry run,
+ * which needs no Kafka) it runs every unit itself.
+ */
+async function serve(options: ServeOptions): Promise<void> {
+  const { loaded, logger: log, ops, metrics } = options;
+  const { pipeline } = loaded;
+  const units = workUnits(pipeline, loaded.resources, wantedResources(loaded.resources, options.only));
+  const grouped = pipeline.coordination.mode !== 'none' && !options.dryRun;
+  log.info('running as a service', { interval_ms: options.intervalMs, coordination: grouped ? pipeline.coordination.mode : 'none', units: units.map((u) => u.name) });
+  const fleet = grouped ? await joinGroup(pipeline, units.length, log) : null;
+  const failing = new Map<string, string>();
+  let owned: readonly WorkUnit[] = [];
+  const readiness = () => {
+    if (failing.size > 0) ops?.setReady(false, `last run failed: ${[...failing.values()].join(', ')}`);
+    else if (owned.length === 0) ops?.setReady(true, 'standby');
+    else ops?.setReady(true, grouped ? `active (${owned.map((u) => u.name).join(', ')})` : 'ready');
+  };
+  try {
+    await serveUnits({
+      units,
+      owned: fleet?.owned ?? of(new Set(units.map((u) => u.partition))),
+      intervalMs: options.intervalMs,
+      signal: options.signal,
+      log,
+      runUnit: async (unit, signal) => {
+        await options.runUnit(unit, signal);
+        failing.delete(unit.name);
+        readiness();
+      },
+      // Bad config does not heal by waiting; a bug must not loop. Without a group, fencing means a
+      // second instance runs: stop. In a group, the next owner fences the last one by design.
+      isFatal: (error) => error instanceof ConfigError || !(error instanceof Rest2KafkaError) || (!grouped && error instanceof FencedError),
+      onRunFailed: (unit, error) => {
+        const code = (error as Rest2KafkaError).code;
+        failing.set(unit.name, code);
+        readiness();
+        metrics?.runFailed(code);
+        if (error instanceof FencedError) log.warn('another instance published with this unit\'s transactional id (it took the unit over, or ran it by hand): this run stopped; the group decides who runs it next', { unit: unit.name });
+        else log.error('run failed; retrying at the next interval', { unit: unit.name, error: formatError(error) });
+      },
+      onOwnership: (now) => {
+        const gained = now.filter((u) => !owned.includes(u)).map((u) => u.name);
+        if (grouped && now.length === 0) log.info('standby: another instance runs this pipeline; taking over when it leaves or stops heartbeating', { group: pipeline.coordination.group_id });
+        else if (grouped && gained.length > 0) log.info('this instance now runs', { units: gained, group: pipeline.coordination.group_id });
+        for (const u of owned) if (!now.includes(u)) failing.delete(u.name);
+        owned = now;
+        metrics?.ownership(units.map((u) => ({ name: u.name, owned: now.includes(u) })));
+        readiness();
+      },
+    });
+  } finally {
+    await fleet?.leave();
+  }
+}
+
+/** Joins the pipeline's group as this instance (its client id names host and pid for `status`). */
+async function joinGroup(pipeline: PipelineConfig, units: number, log: Logger): Promise<{ owned: Membership['owned']; leave(): Promise<void> }> {
+  const kafka = createKafka({ ...pipeline.kafka, client_id: `${pipeline.kafka.client_id}:${instanceName()}` }, log);
+  const admin = kafka.admin();
+  const joining = `joining the coordination group ${pipeline.coordination.group_id} (topic ${pipeline.coordination.topic})`;
+  try {
+    await admin.connect();
+    const membership = await joinFleet(kafka, admin, pipeline, units, log);
+    return {
+      owned: membership.owned,
+      leave: async () => {
+        await membership.leave();
+        await admin.disconnect().catch(() => undefined);
+      },
+    };
+  } catch (error) {
+    await admin.disconnect().catch(() => undefined);
+    throw kafkaFailure(error, joining, pipeline.kafka);
+  }
+}
+
 /** `30s`, `5m`, `1h`, or plain milliseconds. */
 export function parseDuration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
   const ms = match ? Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 'ms') as 'ms'] : NaN;
   if (!(ms >= 1000)) throw new ConfigError(`run: --interval must be a duration of at least 1s such as 30s, 5m or 1h, got "${text}"`, { code: 'USAGE' });
   return ms;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done);
-  });
 }

@@ -5,6 +5,7 @@
 import { parentsOf } from './placeholders';
 import type {
   ClientConfig,
+  CoordinationConfig,
   ColumnHint,
   EndpointConfig,
   PipelineConfig,
@@ -141,6 +142,7 @@ export interface RawPipelineConfig {
   kafka?: Partial<PipelineConfig['kafka']>;
   topics?: PipelineConfig['topics'];
   delivery?: PipelineConfig['delivery'];
+  coordination?: CoordinationConfig;
 }
 
 /**
@@ -172,6 +174,14 @@ export function applyPipelineDefaults(raw: RawPipelineConfig, options: { env?: N
       // No schemas_dir: load.ts resolves it next to the config file and must see whether it was set.
       compression: 'none',
       ...defined(raw.delivery ?? {}),
+    },
+    coordination: {
+      mode: 'standby',
+      group_id: `rest2kafka-${name}`,
+      topic: `${name}.coordination`,
+      session_timeout_ms: 30_000,
+      heartbeat_interval_ms: 3_000,
+      ...defined(raw.coordination ?? {}),
     },
   };
 }

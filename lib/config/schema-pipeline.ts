@@ -7,7 +7,7 @@ import { hasTemplate } from './interpolate';
 import { isPem } from './kafka-tls';
 import { literal, secretString } from './schema-client';
 import { source } from './schema';
-import { COMPRESSIONS, SUBJECT_NAME_STRATEGIES } from './types';
+import { COMPRESSIONS, COORDINATION_MODES, SUBJECT_NAME_STRATEGIES } from './types';
 import { arrayOf, bool, byType, int, map, num, object, oneOf, recordOf, required, str, type Spec } from './validator';
 
 /** Kafka topic names: 1–249 of `[A-Za-z0-9._-]` (templates are checked once substituted). */
@@ -94,8 +94,17 @@ const delivery = object('a delivery object', {
   compression: oneOf(COMPRESSIONS, 'a compression codec'),
 });
 
+const coordination = object('a coordination object', {
+  mode: oneOf(COORDINATION_MODES, 'a coordination mode'),
+  group_id: str({ nonEmpty: true }),
+  topic: topicName,
+  // Kafka's group.min.session.timeout.ms is 6000 by default: the broker refuses less.
+  session_timeout_ms: int({ min: 6000 }),
+  heartbeat_interval_ms: int({ min: 100 }),
+});
+
 /** A pipeline file (a config object with a `source` key). */
-export const pipeline: Spec = object('a pipeline config (source, kafka, topics, delivery)', {
+export const pipeline: Spec = object('a pipeline config (source, kafka, topics, delivery, coordination)', {
   // Part of default topic names, so it must be a valid topic name itself.
   pipeline_name: (value, path, ctx) => {
     const name = literal({ nonEmpty: true })(value, path, ctx);
@@ -105,4 +114,5 @@ export const pipeline: Spec = object('a pipeline config (source, kafka, topics, 
   kafka,
   topics,
   delivery,
+  coordination,
 });

@@ -329,6 +329,33 @@ export interface DeliveryConfig {
   compression?: Compression;
 }
 
+/** How instances of one pipeline share its work (`run --interval` only; a one-shot `run` never joins). */
+export const COORDINATION_MODES = ['standby', 'distributed', 'none'] as const;
+export type CoordinationMode = (typeof COORDINATION_MODES)[number];
+
+/**
+ * Instances of one pipeline run as a Kafka consumer group on a small coordination topic, one
+ * partition per unit of work: Kafka's group protocol decides who runs what, and transactional
+ * fencing stays the safety net.
+ */
+export interface CoordinationConfig {
+  /**
+   * `standby` (default): one instance runs the whole pipeline, the others wait and take over
+   * when it leaves or dies. `distributed`: each root resource with its dependent resources is a
+   * unit, spread over the instances (each unit has its own transactional id,
+   * `<transactional_id>-<root resource>`). `none`: no group; a second instance fences the first.
+   */
+  mode?: CoordinationMode;
+  /** Consumer group id. Default `rest2kafka-<pipeline>`. */
+  group_id?: string;
+  /** Coordination topic (holds no records; its partitions are the units). Default `<pipeline>.coordination`. */
+  topic?: string;
+  /** How long a dead instance keeps its work before the group reassigns it. Default 30000. */
+  session_timeout_ms?: number;
+  /** Default 3000; at most a third of `session_timeout_ms`. */
+  heartbeat_interval_ms?: number;
+}
+
 /** A pipeline file: the dlt source under `source`, rest2kafka's settings beside it. */
 export interface PipelineConfig {
   /** Pipeline name: part of state keys and default topic names. Default `rest2kafka`. */
@@ -337,4 +364,5 @@ export interface PipelineConfig {
   kafka: KafkaConfig;
   topics: TopicsConfig;
   delivery: DeliveryConfig;
+  coordination: Required<CoordinationConfig>;
 }

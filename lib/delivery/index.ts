@@ -42,7 +42,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       pipeline.kafka,
       {
         transactional: pipeline.delivery.transactions ?? true,
-        transactionalId: pipeline.delivery.transactional_id ?? `rest2kafka-${pipeline.pipeline_name}`,
+        transactionalId: options.transactionalId ?? pipeline.delivery.transactional_id!,
         transactionTimeoutMs: pipeline.delivery.transaction_timeout_ms ?? 60000,
         compression: pipeline.delivery.compression ?? 'none',
       },

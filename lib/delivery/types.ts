@@ -7,6 +7,7 @@ import type { Metrics } from '../observability/metrics';
 import type { ResourceSink } from '../sink/prepare';
 import type { Publisher } from '../sink/publish';
 import type { ResourceState } from '../state/checkpoint';
+import type { LatestValues } from './unchanged';
 
 export interface RunOptions {
   loaded: LoadedConfig;
@@ -19,6 +20,8 @@ export interface RunOptions {
   /** Called after each committed batch (progress display). */
   onProgress?: (summaries: readonly ResourceSummary[]) => void;
   metrics?: Metrics;
+  /** The producer's transactional id when not the pipeline's (a fleet unit's own). */
+  transactionalId?: string;
   /** Resources whose "no schema file" notice was logged; shared by the runs of one process. */
   noticed?: Set<string>;
 }
@@ -84,4 +87,6 @@ export interface Tracker {
   done: boolean;
   /** The inferred schema was logged (resources without a .avsc). */
   inferred: boolean;
+  /** Set when a resumed run starts over: what the interrupted run committed, not published again. */
+  committedBefore: LatestValues | null;
 }

@@ -22,6 +22,8 @@ export interface Metrics {
   invalidShare(resource: string, share: number): void;
   /** A run of `run --interval` failed with this error code; the service goes on. */
   runFailed(code: string): void;
+  /** Which of the fleet's units this instance runs now (none: a standby). */
+  ownership(units: readonly { name: string; owned: boolean }[]): void;
 }
 
 /** @example const metrics = createMetrics(); metrics.response('incidents', 200) */
@@ -40,6 +42,8 @@ export function createMetrics(): Metrics {
   const failedRuns = new Counter({ name: 'rest2kafka_runs_failed_total', help: 'Runs of run --interval that failed, by error code', labelNames: ['code'], registers: [registry] });
   const invalid = new Gauge({ name: 'rest2kafka_records_invalid_ratio', help: "Share of records the resource's last completed run dead-lettered (1: every record)", labelNames: labels, registers: [registry] });
   const cursorLag = new Gauge({ name: 'rest2kafka_cursor_lag_seconds', help: 'Completion time minus the committed incremental cursor (datetime cursors only)', labelNames: labels, registers: [registry] });
+  const unitOwned = new Gauge({ name: 'rest2kafka_fleet_unit_owned', help: 'Whether this instance runs the unit (1) or another instance does (0); a unit is a root resource with its children, or the whole pipeline in standby mode', labelNames: ['unit'], registers: [registry] });
+  const standby = new Gauge({ name: 'rest2kafka_fleet_standby', help: '1 while this instance runs no unit and waits to take over', registers: [registry] });
   return {
     registry,
     response: (resource, status) => requests.inc({ resource, status: String(status) }),
@@ -57,5 +61,9 @@ export function createMetrics(): Metrics {
     },
     invalidShare: (resource, share) => invalid.set({ resource }, share),
     runFailed: (code) => failedRuns.inc({ code }),
+    ownership: (units) => {
+      for (const unit of units) unitOwned.set({ unit: unit.name }, unit.owned ? 1 : 0);
+      standby.set(units.some((u) => u.owned) ? 0 : 1);
+    },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The operations endpoint of `run --metrics-port`: `/metrics` (Prometheus text), `/healthz`
- * (the process is alive) and `/readyz` (a run has connected to Kafka and is not failing).
+ * (the process is alive) and `/readyz` (a run has connected to Kafka and is not failing, or the
+ * instance is a standby; the body says which).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +10,10 @@ import type { Metrics } from './metrics';
 
 export interface OpsServer {
   port: number;
-  /** Set by the run loop: ready once Kafka answered, not ready after a failed run. */
+  /**
+   * Set by the run loop: ready once Kafka answered (a standby is ready: it is what takes over),
+   * not ready after a failed run. `reason` is the text after `ready: ` / `not ready: `.
+   */
   setReady(ready: boolean, reason?: string): void;
   close(): Promise<void>;
 }
@@ -41,7 +45,7 @@ export async function startOpsServer(port: number, host: string, metrics: Metric
     } else if (path === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     } else if (path === '/readyz') {
-      res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready\n' : `not ready: ${reason}\n`);
+      res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? `ready${reason === 'ready' ? '' : `: ${reason}`}\n` : `not ready: ${reason}\n`);
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics, /healthz or /readyz\n');
     }
