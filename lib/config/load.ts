@@ -1,19 +1,21 @@
 /**
  * The edge: read a config file (JSON, YAML or a TS/JS module), read `.dlt/secrets.toml`, and
  * hand both to {@link validateConfig}. Every read or parse failure is a ConfigError naming
- * the file (with line and column for JSON, YAML and TOML).
+ * the file (with line and column for JSON, YAML and TOML); a YAML config's validation errors
+ * also give the line and column of each path.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
 import { createJiti } from 'jiti';
 import { parse as parseToml, TomlError } from 'smol-toml';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../errors';
 import { readSslFiles } from './kafka-tls';
 import { resolveSchemasDir } from './paths';
 import type { SecretsFile } from './secrets';
 import type { PipelineConfig, ResolvedResource } from './types';
 import { validateConfig } from './validate';
+import { describeYamlError, yamlLocator, type Locate } from './yaml-position';
 
 export interface LoadedConfig {
   /** Absolute path of the config file. */
@@ -52,9 +54,9 @@ export async function loadConfig(file: string, options: LoadOptions = {}): Promi
     throw new ConfigError(`${path}: unsupported config file type "${ext || '(none)'}"; use one of ${SUPPORTED.join(', ')}`, { context: { file: path } });
   }
   const module = MODULE_EXTENSIONS.includes(ext);
-  const raw = module ? await importModule(path) : parseText(await readText(path), path, ext);
+  const { raw, locate } = module ? { raw: await importModule(path) } : parseText(await readText(path), path, ext);
   const secretsFiles = await readSecretsFiles([...new Set([join(dirname(path), '.dlt', 'secrets.toml'), join(cwd, '.dlt', 'secrets.toml')])]);
-  const { config, resources, warnings } = validateConfig(raw, { env: options.env ?? process.env, secretsFiles, module, file: path, resolveSourceSecrets: options.resolveSourceSecrets });
+  const { config, resources, warnings } = validateConfig(raw, { env: options.env ?? process.env, secretsFiles, module, file: path, resolveSourceSecrets: options.resolveSourceSecrets, locate });
   const pipeline = {
     ...config,
     kafka: await readSslFiles(config.kafka, dirname(path)),
@@ -73,24 +75,22 @@ async function readText(path: string): Promise<string> {
   }
 }
 
-function parseText(text: string, path: string, ext: string): unknown {
+/** The parsed config; for YAML also where each path stands in the file, for validation errors. */
+function parseText(text: string, path: string, ext: string): { raw: unknown; locate?: Locate } {
   if (ext === '.json') {
     try {
-      return JSON.parse(text) as unknown;
+      return { raw: JSON.parse(text) as unknown };
     } catch (error) {
       const position = /position (\d+)/.exec((error as Error).message);
       const where = position ? ` at ${lineColumn(text, Number(position[1]))}` : '';
       throw new ConfigError(`${path}: invalid JSON${where}: ${(error as Error).message}`, { cause: error, context: { file: path } });
     }
   }
-  const doc = parseDocument(text);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
   const problem = doc.errors[0];
-  if (problem) {
-    const pos = problem.linePos?.[0];
-    const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
-    throw new ConfigError(`${path}: invalid YAML${where}: ${problem.message.split('\n')[0]}`, { cause: problem, context: { file: path } });
-  }
-  return doc.toJS() as unknown;
+  if (problem) throw new ConfigError(`${path}: invalid YAML${describeYamlError(text, problem)}`, { cause: problem, context: { file: path } });
+  return { raw: doc.toJS() as unknown, locate: yamlLocator(doc, lineCounter) };
 }
 
 function lineColumn(text: string, offset: number): string {

@@ -100,6 +100,30 @@ describe('loadConfig: file errors name the file', () => {
     expect((await loadError(file)).message).toMatch(/bad\.yaml: invalid YAML at line \d+, column \d+/);
   });
 
+  it('a quote left open is reported where it opens, not where the parser gave up (issue 13)', async () => {
+    const file = write('open-quote.yaml', 'client:\n  base_url: https://api.example.com\nresources:\n  - name: "incidents\n    endpoint: /v1/incidents\n  - services\n');
+    expect((await loadError(file)).message).toBe(
+      `${file}: invalid YAML at line 4, column 11: the quoted string that starts here is never closed (the parser gave up at line 7, column 1)`,
+    );
+  });
+
+  it("a YAML config's validation errors give each path's line and column (issue 13)", async () => {
+    const file = write(
+      'invalid.yaml',
+      'pipeline_name: demo\nsource:\n  client:\n    base_url: https://api.example.com\n  resources:\n    - name: incidents\n      endpoint:\n        paginator: { type: offset, limit: "100" }\n    - name: services\n      endpoint: { pth: /v1/services }\n',
+    );
+    const lines = (await loadError(file)).message.split('\n').slice(1);
+    expect(lines).toEqual([
+      '  source.resources[0].endpoint.paginator.limit (line 8, column 36): expected an integer, got "100"',
+      '  source.resources[1].endpoint.pth (line 10, column 19): unknown key; did you mean "path"?',
+    ]);
+  });
+
+  it('a JSON config names the paths only: JSON.parse keeps no positions', async () => {
+    const file = write('invalid.json', JSON.stringify({ client: { base_url: 'https://api.example.com' }, resources: [{ name: 'incidents', endpoint: { paginator: { type: 'offset', limit: '100' } } }] }));
+    expect((await loadError(file)).message).toContain('\n  resources[0].endpoint.paginator.limit: expected an integer, got "100"');
+  });
+
   it('YAML duplicate keys are an error', async () => {
     expect((await loadError(write('dup.yaml', 'client: {}\nclient: {}\n'))).message).toContain('invalid YAML at line 2');
   });
@@ -115,7 +139,7 @@ describe('loadConfig: file errors name the file', () => {
 
   it('validation errors carry the file', async () => {
     const error = await loadError(write('invalid.yaml', 'client: {}\nresources: [a]\n'));
-    expect(error.message).toContain(`Invalid configuration in ${join(temp.path, 'invalid.yaml')} (1 problem):\n  client.base_url: required`);
+    expect(error.message).toContain(`Invalid configuration in ${join(temp.path, 'invalid.yaml')} (1 problem):\n  client.base_url (line 1, column 1): required`);
   });
 });
 
