@@ -5,7 +5,7 @@
  * Its next owner fences this producer anyway, so even a stalled one cannot publish after it.
  */
 import { setTimeout } from 'node:timers/promises';
-import type { Observable, Subscription } from 'rxjs';
+import { Subscription, type Observable } from 'rxjs';
 import type { Logger } from '../observability/logger';
 import type { WorkUnit } from './units';
 
@@ -41,11 +41,12 @@ export function serveUnits(options: ServiceOptions): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let failure: unknown = null;
     let stopped = false;
-    let subscription: Subscription | undefined;
+    // Made first, so that a stop while subscribing (a membership that already failed) can unsubscribe.
+    const subscription = new Subscription();
     const stopAll = async (): Promise<void> => {
       if (stopped) return;
       stopped = true;
-      subscription?.unsubscribe();
+      subscription.unsubscribe();
       options.signal.removeEventListener('abort', onAbort);
       for (const loop of loops.values()) loop.stop.abort();
       await Promise.all([...loops.values()].map((l) => l.done));
@@ -79,7 +80,7 @@ export function serveUnits(options: ServiceOptions): Promise<void> {
       }
     };
 
-    subscription = options.owned.subscribe({
+    subscription.add(options.owned.subscribe({
       next: (partitions) => {
         for (const unit of units) {
           const current = loops.get(unit.name);
@@ -94,7 +95,7 @@ export function serveUnits(options: ServiceOptions): Promise<void> {
         options.onOwnership(units.filter((u) => partitions.has(u.partition)));
       },
       error: fail,
-    });
+    }));
     if (options.signal.aborted) void stopAll();
     else options.signal.addEventListener('abort', onAbort);
   });
