@@ -31,20 +31,22 @@ export function checkReferences(
   const parentOf = new Map<string, string>();
 
   resolved.forEach((r, i) => {
-    checkPlaceholders(r.endpoint, endpointPath(i), stringForm(resources[i]), ctx);
     const parents = parentsOf(r.endpoint);
+    // A path gives only the index (`resources[2]`): every message names the resource too.
+    const who = parents.length === 1 && names.includes(parents[0]) ? `resource "${r.name}" (child of "${parents[0]}")` : `resource "${r.name}"`;
+    checkPlaceholders(r.endpoint, endpointPath(i), stringForm(resources[i]), who, ctx);
     if (parents.length > 1) {
-      report(ctx, endpointPath(i), 'CONFIG_REFERENCE', `several parent resources (${parents.join(', ')}); a resource has exactly one parent`);
+      report(ctx, endpointPath(i), 'CONFIG_REFERENCE', `${who} has several parent resources (${parents.join(', ')}); a resource has exactly one parent`);
     } else if (parents.length === 1 && !names.includes(parents[0])) {
       const hint = didYouMean(parents[0], names);
       report(ctx, parentPath(r.endpoint, parents[0], endpointPath(i), stringForm(resources[i])), 'CONFIG_REFERENCE',
-        `parent resource "${parents[0]}" does not exist; known: ${names.join(', ')}${hint ? `; did you mean "${hint}"?` : ''}`);
+        `${who}: parent resource "${parents[0]}" does not exist; known: ${names.join(', ')}${hint ? `; did you mean "${hint}"?` : ''}`);
     } else if (parents.length === 1) {
       parentOf.set(r.name, parents[0]);
     }
     if (r.includeFromParent.length > 0 && parents.length === 0) {
       report(ctx, join(resourcePath(i), 'include_from_parent'), 'CONFIG_CONFLICT',
-        'include_from_parent needs a parent resource (a {resources.<parent>.<field>} placeholder in the endpoint)');
+        `${who}: include_from_parent needs a parent resource (a {resources.<parent>.<field>} placeholder in the endpoint)`);
     }
   });
   checkCycles(resolved, parentOf, endpointPath, ctx);
@@ -61,22 +63,23 @@ function parentPath(endpoint: EndpointConfig, parent: string, at: string, string
   return param ? join(join(at, 'params'), param[0]) : at;
 }
 
-function checkPlaceholders(endpoint: EndpointConfig, at: string, stringForm: boolean, ctx: Ctx): void {
+/** `who` names the resource (and its parent) in each message. */
+function checkPlaceholders(endpoint: EndpointConfig, at: string, stringForm: boolean, who: string, ctx: Ctx): void {
   const params = endpoint.params ?? {};
   const hasIncremental = endpoint.incremental !== undefined || Object.values(params).some((v) => isPlainObject(v) && v.type === 'incremental');
   const where = (t: FoundTemplate): string => (stringForm ? at : t.at.reduce<string>(join, at));
   const pathFields: string[] = [];
   for (const t of endpointTemplates(endpoint)) {
-    if (t.scan.problem) report(ctx, where(t), 'CONFIG_VALUE', t.scan.problem);
+    if (t.scan.problem) report(ctx, where(t), 'CONFIG_VALUE', `${who}: ${t.scan.problem}`);
     for (const field of t.scan.fields) {
       if (t.location === 'path') pathFields.push(field);
       const problem = placeholderProblem(field, t.location === 'path' ? Object.keys(params) : null, hasIncremental);
-      if (problem) report(ctx, where(t), 'CONFIG_REFERENCE', problem);
+      if (problem) report(ctx, where(t), 'CONFIG_REFERENCE', `${who}: ${problem}`);
     }
   }
   for (const [name, value] of Object.entries(params)) {
     if (isPlainObject(value) && value.type === 'resolve' && !pathFields.includes(name)) {
-      report(ctx, join(join(at, 'params'), name), 'CONFIG_REFERENCE', `resolve param "${name}" is not bound in path "${endpoint.path}"; add {${name}} to the path`);
+      report(ctx, join(join(at, 'params'), name), 'CONFIG_REFERENCE', `${who}: resolve param "${name}" is not bound in path "${endpoint.path}"; add {${name}} to the path`);
     }
   }
 }

@@ -182,24 +182,34 @@ function pagesOf(
     takeWhile((page) => page.next !== null, true),
   );
   const limited = run.maxPages === undefined ? pages : pages.pipe(takeWhile((p) => p.index + 1 < run.maxPages!, true));
-  return limited.pipe(withContext(resource.name));
+  return limited.pipe(withContext(resource.name, parent?.name));
 }
 
-/** Adds the resource to errors that lack it, so every message says where it happened. */
-function withContext(resource: string) {
+/**
+ * Adds the resource to errors that lack it, so every message says where it happened; a
+ * dependent resource's errors also name its parent (issue 13).
+ */
+function withContext(resource: string, parent: string | undefined) {
+  const named = `resource "${resource}"`;
+  const who = parent ? `${named} (child of "${parent}")` : named;
   return (source: Observable<ExtractedPage>) =>
     new Observable<ExtractedPage>((subscriber) =>
       source.subscribe({
         next: (v) => subscriber.next(v),
         complete: () => subscriber.complete(),
         error: (error: unknown) => {
-          if (error instanceof Rest2KafkaError && error.context.resource === undefined) {
-            (error.context as { resource?: string }).resource = resource;
-            const page = error.context.page === undefined ? '' : ` page ${error.context.page}`;
-            if (!error.message.includes(resource)) error.message = `resource "${resource}"${page}: ${error.message}`;
-          } else if (!(error instanceof Rest2KafkaError)) {
-            subscriber.error(new ResponseError(`resource "${resource}": ${error instanceof Error ? error.message : String(error)}`, { cause: error, context: { resource } }));
+          if (!(error instanceof Rest2KafkaError)) {
+            subscriber.error(new ResponseError(`${who}: ${error instanceof Error ? error.message : String(error)}`, { cause: error, context: { resource, ...(parent && { parent }) } }));
             return;
+          }
+          if (error.context.resource === undefined) {
+            error.context.resource = resource;
+            const page = error.context.page === undefined ? '' : ` page ${error.context.page}`;
+            if (!error.message.includes(resource)) error.message = `${named}${page}: ${error.message}`;
+          }
+          if (parent && error.context.parent === undefined) {
+            error.context.parent = parent;
+            error.message = error.message.includes(named) ? error.message.replace(named, who) : `${who}: ${error.message}`;
           }
           subscriber.error(error);
         },

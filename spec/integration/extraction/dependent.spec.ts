@@ -96,11 +96,11 @@ it('--resource of the child alone still fetches the parent to drive it, but prin
   expect(lines).toHaveLength(15);
 });
 
-it('a child page failing past the retry budget ends the run naming the child resource', async () => {
+it('a child page failing past the retry budget ends the run naming the child resource and its parent', async () => {
   // Request #1 is the parent page; every later one fails.
   await sim.control.setFaults({ rules: [{ action: { kind: 'status', status: 503 }, burst: { from: 2, count: 100 } }] });
   const { code, stderr } = await runCli(['preview', '--config', file], { API_KEY });
   expect(code).toBe(3);
-  expect(stderr).toMatch(/error \[RETRIES_EXHAUSTED\]: resource "later_incidents" page 0: gave up after 4 attempts/);
+  expect(stderr).toMatch(/error \[RETRIES_EXHAUSTED\]: resource "later_incidents" \(child of "incidents"\) page 0: gave up after 4 attempts/);
   expect(stderr).toMatch(/updated_since=\d{4}-\d{2}-\d{2}T\d{2}%3A\d{2}%3A\d{2}Z/);
 });
