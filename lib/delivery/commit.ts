@@ -8,6 +8,7 @@ import type { Metrics } from '../observability/metrics';
 import { packMessages, type OutgoingMessage, type PackedMessages } from '../sink/message-pack';
 import { waitUntilReadable } from '../sink/publish';
 import { keysMissingFromSnapshot } from '../sink/snapshot-diff';
+import { writerHeaders } from '../sink/topic-owner';
 import { complete, type ResourceState } from '../state/checkpoint';
 import { stateMessage } from '../state/store';
 import type { KafkaIO, ResourceSummary, Tracker } from './types';
@@ -44,7 +45,7 @@ export async function completeResource(tracker: Tracker, io: KafkaIO | null, run
     const topic = tracker.sink.topic;
     await io.guard(`waiting until ${topic} is readable`, waitUntilReadable(io.admin, topic, io.publisher.written(topic)));
     const keys = await io.guard(`reading the keys of ${topic} for the full refresh`, keysMissingFromSnapshot(io.kafka, topic, run.snapshot_offsets, new Set(run.dead_lettered_keys)));
-    tombstones = keys.map((key) => ({ topic: tracker.sink.topic, key, value: null, headers: { 'r2k-resource': tracker.resource.name, 'r2k-run-id': runId, 'r2k-reason': 'full-refresh' }, timestamp: String(Date.now()) }));
+    tombstones = keys.map((key) => ({ topic: tracker.sink.topic, key, value: null, headers: { ...writerHeaders(tracker.sink.writer), 'r2k-run-id': runId, 'r2k-reason': 'full-refresh' }, timestamp: String(Date.now()) }));
     tracker.summary.tombstones += tombstones.length;
     if (tombstones.length) log.info('full refresh: tombstoning keys the snapshot did not contain', { resource: tracker.resource.name, keys: tombstones.length });
   }

@@ -9,6 +9,7 @@ import { createKafka, kafkaFailure } from '../sink/kafka';
 import { waitUntilReadable, type Publisher } from '../sink/publish';
 import { openPublisher } from '../sink/publisher-thread';
 import { buildSinks, loadSchemaDir, registerSchemas, topicSpecs } from '../sink/resource-sinks';
+import { warnOfSharedTopics } from '../sink/topic-owner';
 import { ensureTopics } from '../sink/topics';
 import { loadStates } from '../state/store';
 import { wantedResources } from './plan';
@@ -49,7 +50,12 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       log,
     );
     const stateTopic = pipeline.delivery.state_topic!;
-    const states = await guard(`reading state topic ${stateTopic}`, loadStates(kafka, stateTopic, pipeline.pipeline_name));
+    // Beside the state read, as both wait out a new consumer group's first join: topics that
+    // existed before this run may hold another pipeline's records (topic-owner.ts; it only warns).
+    const [states] = await Promise.all([
+      guard(`reading state topic ${stateTopic}`, loadStates(kafka, stateTopic, pipeline.pipeline_name)),
+      warnOfSharedTopics(kafka, [...sinks.values()].filter((s) => !created.includes(s.topic)), log),
+    ]);
     const snapshot = async (topic: string) => Object.fromEntries((await guard(`reading the end offsets of ${topic}`, admin.fetchTopicOffsets(topic))).map((p) => [String(p.partition), p.high]));
     const io: KafkaIO = { kafka, admin, publisher, stateTopic, states, snapshot, guard, created: new Set(created) };
     const result = await deliver({ options, runId, wanted, sinks, io, log });

@@ -11,6 +11,7 @@ import { validatePage } from '../validation/validate';
 import { deadLetterMessage, type DeadLetter } from './dead-letter';
 import type { ValueEncoder } from './encode';
 import type { OutgoingMessage } from './message-pack';
+import { writerHeaders, type TopicWriter } from './topic-owner';
 
 export interface ResourceSink {
   resource: string;
@@ -24,6 +25,8 @@ export interface ResourceSink {
   schema: CompiledSchema | null;
   contract: SchemaContractMode;
   encoder: ValueEncoder;
+  /** Who writes the records, named in their headers so another pipeline can tell (topic-owner.ts). */
+  writer: Required<TopicWriter>;
 }
 
 export interface PageToPublish {
@@ -89,7 +92,7 @@ export function preparePage(sink: ResourceSink, page: PageToPublish, runId: stri
 
   const headers: Record<string, string> = {
     'content-type': sink.encoder.contentType,
-    'r2k-resource': sink.resource,
+    ...writerHeaders(sink.writer),
     'r2k-run-id': runId,
   };
   if (sink.schema) headers['r2k-schema-fingerprint'] = sink.schema.fingerprint;

@@ -11,6 +11,7 @@ import { loadSchemas, type CompiledSchema } from '../validation/schemas';
 import { createValueEncoder } from './encode';
 import type { ResourceSink } from './prepare';
 import { createSchemaRegistry, subjectName, type SchemaRegistry } from './schema-registry';
+import { pipelineWriter } from './topic-owner';
 import type { TopicSpec } from './topics';
 
 export function loadSchemaDir(pipeline: PipelineConfig, logger: Logger): Map<string, CompiledSchema> {
@@ -54,6 +55,7 @@ export function buildSinks(pipeline: PipelineConfig, resources: readonly Resolve
       schema,
       contract: resource.schemaContract,
       encoder: createValueEncoder(format, schema ?? undefined),
+      writer: pipelineWriter(pipeline, resource.name),
     });
   }
   return sinks;

@@ -39,10 +39,11 @@ afterAll(async () => {
   await Promise.all(pipelines.map((p) => p.remove()));
 });
 
-/** What a consumer sees of a record, without what differs between two runs by design (run id, time). */
+/** What a consumer sees of a record, without what differs between two runs by design (run id, pipeline name, time). */
 function seen(r: ReadRecord): unknown {
   const headers = { ...r.headers };
   delete headers['r2k-run-id'];
+  delete headers['r2k-pipeline'];
   return { partition: r.partition, key: r.key, value: r.value?.toString('utf8') ?? null, headers };
 }
 

@@ -20,6 +20,7 @@ function sink(overrides: Partial<ResourceSink> = {}): ResourceSink {
     schema: null,
     contract: 'evolve',
     encoder: createValueEncoder('json'),
+    writer: { pipeline: 'demo', source: 'http://api', resource: 'things' },
     ...overrides,
   };
 }
@@ -35,7 +36,7 @@ describe('preparePage', () => {
       ['things-topic', 'b', { id: 'b', n: 2 }],
     ]);
     expect(out.data[0].timestamp).toBe('1700000000000');
-    expect(out.data[0].headers).toMatchObject({ 'r2k-resource': 'things', 'r2k-run-id': 'run-1', 'content-type': 'application/json' });
+    expect(out.data[0].headers).toEqual({ 'r2k-resource': 'things', 'r2k-pipeline': 'demo', 'r2k-source': 'http://api', 'r2k-run-id': 'run-1', 'content-type': 'application/json' });
     expect(out.data[0].headers).not.toHaveProperty('r2k-schema-fingerprint');
     expect(out).toMatchObject({ records: 2, tombstones: 0, deadLettered: 0, deadLetters: [] });
   });
