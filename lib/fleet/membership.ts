@@ -3,7 +3,8 @@
  * consumer group subscribed to the coordination topic, whose partitions stand for the units of
  * work (units.ts). The group's assignment says which units this instance runs; a member that
  * leaves or stops heartbeating loses its partitions at the next rebalance and a live member gets
- * them. Nothing is ever produced to the topic: the partitions are only tokens to assign.
+ * them (sticky-assigner.ts keeps everything else where it runs). Nothing is ever produced to the
+ * topic: the partitions are only tokens to assign.
  */
 import os from 'node:os';
 import { BehaviorSubject, type Observable } from 'rxjs';
@@ -12,6 +13,7 @@ import type { PipelineConfig } from '../config/types';
 import { ConfigError } from '../errors';
 import type { Logger } from '../observability/logger';
 import { ensureTopics } from '../sink/topics';
+import { stickyAssigner } from './sticky-assigner';
 
 export interface Membership {
   /** The coordination partitions this instance owns, re-emitted after every rebalance. */
@@ -40,6 +42,7 @@ export async function joinFleet(kafka: Kafka, admin: Admin, pipeline: PipelineCo
     );
   }
   await ensurePartitions(admin, coordination.topic, units, pipeline.topics.replication_factor!);
+  const owned = new BehaviorSubject<ReadonlySet<number>>(new Set());
   const consumer = kafka.consumer({
     groupId: coordination.group_id,
     sessionTimeout: coordination.session_timeout_ms,
@@ -48,8 +51,8 @@ export async function joinFleet(kafka: Kafka, admin: Admin, pipeline: PipelineCo
     maxWaitTimeInMs: coordination.heartbeat_interval_ms,
     // A restarted member must not wait for its old self's session to expire to join.
     rebalanceTimeout: coordination.session_timeout_ms * 2,
+    partitionAssigners: [stickyAssigner(() => owned.value)],
   });
-  const owned = new BehaviorSubject<ReadonlySet<number>>(new Set());
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     const partitions = new Set((payload.memberAssignment[coordination.topic] ?? []).filter((p) => p < units));
     log.debug('joined the fleet group', { group: coordination.group_id, member: payload.memberId, leader: payload.isLeader, partitions: [...partitions] });

@@ -27,6 +27,8 @@ export interface PipelineSpec {
   topics?: Record<string, unknown>;
   /** Merged into `delivery`; the default schemas_dir is the repo's `schemas/`. */
   delivery?: Record<string, unknown>;
+  /** `coordination` (fleet settings), when given. */
+  coordination?: Record<string, unknown>;
   /** Replaces `kafka` (default: the test brokers). */
   kafka?: Record<string, unknown>;
   /**
@@ -73,6 +75,7 @@ export async function writePipeline(label: string, spec: PipelineSpec): Promise<
     kafka: spec.kafka ?? { brokers: testBrokers(), client_id: 'rest2kafka-it' },
     topics: { prefix, name: '{name}', partitions: 1, replication_factor: 1, ...spec.topics },
     delivery: { schemas_dir: SCHEMAS_DIR, ...spec.delivery },
+    ...(spec.coordination ? { coordination: spec.coordination } : {}),
   };
   const dir = await mkdtemp(path.join(os.tmpdir(), 'rest2kafka-pipeline-'));
   let file: string;
