@@ -3,28 +3,35 @@ import { loadConfig } from '../config/load';
 import { freshPlans } from '../extract/plans';
 import { extract, extractionHttpClient } from '../pipeline';
 import { parseFlags, requireFlag } from './args';
+import { checkKafka } from './check-kafka';
 import { commandLogger, OUTPUT_HELP, OUTPUT_OPTIONS } from './output';
 import type { Command } from './types';
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'validate the config, resolve secrets and fetch the first page of each resource',
-  help: `Usage: rest2kafka check --config FILE
+  summary: 'validate the config, resolve secrets, fetch the first page of each resource and check Kafka',
+  help: `Usage: rest2kafka check --config FILE [--skip-kafka]
 
 Validates the whole config (every error with its exact path), resolves every secret, then
 fetches the first page of each selected resource and reports its HTTP status, how many
-records it held and the fields of those records. Nothing is published. The report goes to
-stdout once every first page has arrived; warnings and retries are logged on stderr. A
-request is retried once, after at most 1 s (a run follows the config's retry policy).
+records it held and the fields of those records. Then Kafka, as a run would find it: the
+brokers answer, and every topic the run writes either exists with the cleanup policy it
+needs (compact for merge and replace, delete for append) or is reported as one a run will
+create; an existing topic that holds another pipeline's records gets a warning. Nothing is
+created or published. The report goes to stdout once everything has answered; warnings and
+retries are logged on stderr. A request is retried once, after at most 1 s, and a broker
+that is down is reported after 3 attempts (a run follows the config's retry policies).
 
 Options:
   -c, --config FILE     pipeline file or bare dlt source config
+      --skip-kafka      check the config and the API only
 ${OUTPUT_HELP}
   -h, --help            show this help
 
-Exit codes: 0 ok, 2 config or missing secret, 3 source API, 4 credentials.`,
+Exit codes: 0 ok, 2 config or missing secret, 3 source API, 4 credentials, 5 Kafka
+(unreachable, a topic with the wrong cleanup policy).`,
   async run(argv, io) {
-    const { values } = parseFlags('check', argv, { config: { type: 'string', short: 'c' }, ...OUTPUT_OPTIONS });
+    const { values } = parseFlags('check', argv, { config: { type: 'string', short: 'c' }, 'skip-kafka': { type: 'boolean' }, ...OUTPUT_OPTIONS });
     const logger = commandLogger('check', values, io);
     const loaded = await loadConfig(requireFlag('check', 'config', values.config), { env: io.env });
     for (const warning of loaded.warnings) logger.warn(warning);
@@ -47,6 +54,7 @@ Exit codes: 0 ok, 2 config or missing secret, 3 source API, 4 credentials.`,
     } finally {
       http.close();
     }
+    const kafka = values['skip-kafka'] ? ['kafka: not checked (--skip-kafka)'] : await checkKafka(loaded, logger);
     // Only now: some config mistakes (a base_url without a scheme) surface with the first request.
     const count = loaded.resources.length;
     io.stdout.write(`config ok: ${loaded.file} (${count} ${count === 1 ? 'resource' : 'resources'})\n`);
@@ -60,6 +68,7 @@ Exit codes: 0 ok, 2 config or missing secret, 3 source API, 4 credentials.`,
       for (const r of page.records) if (r && typeof r === 'object') for (const k of Object.keys(r)) fields.add(k);
       io.stdout.write(`${name}: HTTP ${page.status}, ${page.records.length} records on the first page, fields: ${[...fields].join(', ') || '(none)'}\n`);
     }
+    for (const line of kafka) io.stdout.write(`${line}\n`);
     return 0;
   },
 };

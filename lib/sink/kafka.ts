@@ -9,8 +9,13 @@ import { redact } from '../http/redact';
 import type { Logger } from '../observability/logger';
 import { registerCodecs } from './codecs';
 
-/** @example const kafka = createKafka({ brokers: ['127.0.0.1:9092'] }, logger) */
-export function createKafka(config: KafkaConfig, logger: Logger): Kafka {
+/**
+ * `retries` per request: fewer for a quick check (`rest2kafka check`), which should not wait a
+ * run's full budget for a broker that is down.
+ *
+ * @example const kafka = createKafka({ brokers: ['127.0.0.1:9092'] }, logger)
+ */
+export function createKafka(config: KafkaConfig, logger: Logger, retries = 8): Kafka {
   registerCodecs();
   const options: KafkajsConfig = {
     clientId: config.client_id ?? 'rest2kafka',
@@ -21,7 +26,7 @@ export function createKafka(config: KafkaConfig, logger: Logger): Kafka {
     // commit's markers still being written) with this backoff, so the default 300 ms made every
     // back-to-back transaction cost ~300 ms (kafkajs#1315); 25 ms measured ~40 ms per commit.
     // The cap keeps an unreachable broker reported within seconds.
-    retry: { retries: 8, initialRetryTime: 25, maxRetryTime: 5000 },
+    retry: { retries, initialRetryTime: 25, maxRetryTime: 5000 },
     logLevel: logLevel.WARN,
     logCreator: () => (entry) => {
       const { message, ...extra } = entry.log;

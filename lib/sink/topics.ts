@@ -26,10 +26,7 @@ export interface TopicSpec {
  * before anything is created so that a refused run leaves no new topics behind.
  */
 export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): Promise<{ created: string[] }> {
-  const existing = new Set(await admin.listTopics());
-  const present = specs.filter((s) => existing.has(s.topic));
-  if (present.length > 0) await verifyPolicies(admin, present);
-  const missing = specs.filter((s) => !existing.has(s.topic));
+  const { missing } = await verifyExistingTopics(admin, specs);
   if (missing.length > 0) {
     await admin.createTopics({
       // kafkajs's own leader wait can fail on KRaft 4.x with "This server does not host this
@@ -46,6 +43,19 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): P
     await verifyPolicies(admin, missing);
   }
   return { created: missing.map((s) => s.topic) };
+}
+
+/**
+ * Splits `specs` into topics that exist, whose cleanup policy is verified (a mismatch throws
+ * TOPIC_POLICY_MISMATCH), and topics that do not exist yet. Creates nothing (`check` uses it as is).
+ *
+ * @example const { present, missing } = await verifyExistingTopics(admin, topicSpecs(pipeline, resources, sinks))
+ */
+export async function verifyExistingTopics(admin: Admin, specs: readonly TopicSpec[]): Promise<{ present: TopicSpec[]; missing: TopicSpec[] }> {
+  const existing = new Set(await admin.listTopics());
+  const present = specs.filter((s) => existing.has(s.topic));
+  if (present.length > 0) await verifyPolicies(admin, present);
+  return { present, missing: specs.filter((s) => !existing.has(s.topic)) };
 }
 
 async function verifyPolicies(admin: Admin, specs: readonly TopicSpec[]): Promise<void> {

@@ -141,9 +141,10 @@ describe('a bad config → exit 2 with the path, before any request', () => {
   });
 });
 
-describe('check', () => {
+// The API half of check; its Kafka half is spec/integration/commands/check.spec.ts.
+describe('check --skip-kafka', () => {
   it('prints status, record count and fields of the first page per resource; exit 0', async () => {
-    const { code, stdout, stderr } = await runCli(['check', '--config', EXAMPLE], env);
+    const { code, stdout, stderr } = await runCli(['check', '--config', EXAMPLE, '--skip-kafka'], env);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
@@ -152,12 +153,13 @@ describe('check', () => {
       'incidents: HTTP 200, 100 records on the first page, fields: id, title, status, urgency, priority, service_id, created_at, updated_at, resolved_at, assignees, description',
     );
     expect(lines).toContain('services: HTTP 200, 7 records on the first page, fields: id, name, status, description, team, created_at, updated_at');
+    expect(lines[lines.length - 1]).toBe('kafka: not checked (--skip-kafka)');
     // Only the first page of each resource.
     expect((await sim.control.stats()).dataRequests).toBe(2);
   });
 
   it('a wrong API key → exit 4', async () => {
-    const { code, stdout, stderr } = await runCli(['check', '--config', EXAMPLE], { ...env, API_KEY: 'not-the-key' });
+    const { code, stdout, stderr } = await runCli(['check', '--config', EXAMPLE, '--skip-kafka'], { ...env, API_KEY: 'not-the-key' });
     expect(code).toBe(4);
     // "config ok" only once the API has answered the first pages.
     expect(stdout).toBe('');
