@@ -129,6 +129,7 @@ describe('applyPipelineDefaults', () => {
         on_invalid: 'dead_letter',
         compression: 'none',
       },
+      coordination: { mode: 'standby', group_id: 'rest2kafka-rest2kafka', topic: 'rest2kafka.coordination', session_timeout_ms: 30000, heartbeat_interval_ms: 3000 },
     });
     expect(CLIENT_DEFAULTS).toEqual({
       timeout_ms: 60000, max_retries: 3, backoff_factor: 2, max_retry_delay_ms: 300000,
