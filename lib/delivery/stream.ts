@@ -81,6 +81,8 @@ export async function deliver(run: RunContext): Promise<RunResult> {
       records: prepared.records + prepared.tombstones,
       incremental: page.incremental,
       deadLetteredKeys: prepared.deadLetteredKeys,
+      deadLettered: prepared.deadLettered,
+      expectedPages: page.expectedPages,
     });
     const packed = io ? packMessages(prepared.data.concat(prepared.deadLetters)) : null;
     const bytes = packed ? packedBytes(packed) : 0;

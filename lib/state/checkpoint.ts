@@ -35,6 +35,10 @@ export interface RunProgress {
   snapshot_offsets: Record<string, string> | null;
   /** Full refresh: keys dead-lettered by this run (present in the API, so never tombstoned). */
   dead_lettered_keys: string[];
+  /** Records this run sent to the dead-letter topic (`status` shows them). Absent in older states. */
+  dead_lettered?: number;
+  /** Pages the API said the resource has (offset or page_number with a total), for `status`'s "page N of M". */
+  expected_pages?: number;
 }
 
 export interface ResourceState {
@@ -43,7 +47,7 @@ export interface ResourceState {
   resource: string;
   updated_at: string;
   incremental: JsonValue;
-  last_completed_run: { id: string; finished_at: string; full_refresh: boolean; pages: number; records: number } | null;
+  last_completed_run: { id: string; finished_at: string; full_refresh: boolean; pages: number; records: number; dead_lettered?: number } | null;
   run: RunProgress | null;
 }
 
@@ -98,6 +102,10 @@ export interface PageCheckpoint {
   records: number;
   incremental: JsonValue;
   deadLetteredKeys: readonly string[];
+  /** Records of this page sent to the dead-letter topic (with or without a key). */
+  deadLettered?: number;
+  /** Pages the API says the resource has, when it says. */
+  expectedPages?: number;
 }
 
 /** The state after one more page is published. Only ever called with pages that commit with it. */
@@ -118,6 +126,8 @@ export function advance(state: ResourceState, page: PageCheckpoint): ResourceSta
       dead_lettered_keys: page.deadLetteredKeys.length && run.snapshot_offsets
         ? [...run.dead_lettered_keys, ...page.deadLetteredKeys]
         : run.dead_lettered_keys,
+      dead_lettered: (run.dead_lettered ?? 0) + (page.deadLettered ?? 0),
+      expected_pages: page.expectedPages ?? run.expected_pages,
     },
   };
 }
@@ -130,7 +140,7 @@ export function complete(state: ResourceState, now: Date): ResourceState {
     ...state,
     updated_at: now.toISOString(),
     incremental: run.incremental,
-    last_completed_run: { id: run.id, finished_at: now.toISOString(), full_refresh: run.full_refresh, pages: run.pages, records: run.records },
+    last_completed_run: { id: run.id, finished_at: now.toISOString(), full_refresh: run.full_refresh, pages: run.pages, records: run.records, dead_lettered: run.dead_lettered ?? 0 },
     run: null,
   };
 }
