@@ -10,9 +10,12 @@
 import { secret } from '../lib/config/secrets';
 
 const offset = { type: 'offset', limit: 100 } as const;
+// PIPELINE_NAME runs another copy beside this one, with its own state and topics (the test of
+// the README's walk-through does).
+const name = process.env.PIPELINE_NAME ?? 'incidents-incremental';
 
 export default {
-  pipeline_name: 'incidents-incremental',
+  pipeline_name: name,
   source: {
     client: {
       base_url: process.env.BASE_URL ?? 'http://127.0.0.1:8080',
@@ -37,8 +40,8 @@ export default {
       { name: 'services', endpoint: { path: '/v1/services', data_selector: 'data', paginator: offset } },
     ],
   },
-  // Its own topics (incremental.incidents, incremental.services): without a prefix they would be
+  // Its own topics (incidents-incremental.incidents, …): without a prefix they would be
   // `incidents` and `services`, the topics of examples/pipeline.yaml.
-  topics: { prefix: 'incremental.' },
+  topics: { prefix: `${name}.` },
   delivery: { schemas_dir: '../schemas' },
 };
