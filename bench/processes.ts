@@ -5,6 +5,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 
 /** GNU time reports peak RSS and CPU time of the process it runs (and of nothing else). */
@@ -121,3 +122,15 @@ export function loadAverage(): number {
 
 /** The compiled CLI (`npm run build` puts bench next to lib in dist/). */
 export const CLI = path.resolve(__dirname, '..', 'lib', 'cli.js');
+
+/** A TCP port nothing listens on right now (the OS picks it). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createContext } from './context';
 import { benchBroker, benchKafka, REPO_ROOT } from './kafka';
-import { loadAverage, settle } from './processes';
+import { freePort, loadAverage, settle } from './processes';
 import { analyse, formatAnalysis, formatTable } from './report';
 import { SkippedError, type ScenarioResult } from './scenario';
 import { SCENARIOS, scaled, WARM_UP } from './scenarios';
@@ -120,18 +120,6 @@ async function main(): Promise<number> {
   console.log(`\nJSON: ${path.relative(process.cwd(), file)}`);
   console.log(JSON.stringify({ results: results.map(({ scenario, records, seconds, recordsPerSecond, mbPerSecond, peakRssMb }) => ({ scenario, records, seconds, recordsPerSecond, mbPerSecond, peakRssMb })), analysis }, null, 2));
   return failures.length ? 1 : 0;
-}
-
-async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as import('node:net').AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 main().then(
