@@ -7,11 +7,11 @@
  * so the suite stays short; the default (30 s) is measured by `npm run bench`'s notes.
  */
 import type { Admin } from 'kafkajs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
 import { freePorts } from '../../../scripts/kafka/ports';
 import { createTestKafka, testBrokers } from '../../support/kafka';
 import { assertOracle, checkOracle, type OracleInput } from '../../support/oracle';
+import { until } from '../../support/poll';
 import { incidentsResource, incrementalIncidentsResource, writePipeline, type TestPipeline } from '../../support/pipeline';
 import { committedAtLeast, secretHits, SENTINEL, spawnRun, type Child } from './harness';
 
@@ -59,17 +59,6 @@ async function ownedUnits(port: number): Promise<string[] | null> {
   if (text === 'ready: standby') return [];
   const active = /^ready: active \((.*)\)$/.exec(text);
   return active ? active[1].split(', ') : null;
-}
-
-/** Polls `probe` until it returns a value `accept`s (bounded), and returns that value. */
-async function until<T>(what: string, probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
-    await sleep(100);
-  }
 }
 
 describe('standby', () => {
