@@ -19,10 +19,13 @@ export function requireFlag(command: string, name: string, value: string | undef
   return value;
 }
 
-/** A positive integer flag, or a usage error. */
-export function intFlag(command: string, name: string, value: string | undefined): number | undefined {
+/** A positive integer flag, at most `max`, or a usage error. */
+export function intFlag(command: string, name: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${command}: --${name} must be a positive integer, got "${value}"`, { code: 'USAGE' });
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? 'a positive integer' : `an integer from 1 to ${max}`;
+    throw new ConfigError(`${command}: --${name} must be ${range}, got "${value}"`, { code: 'USAGE' });
+  }
   return n;
 }

@@ -61,7 +61,8 @@ Exit codes: 0 ok, 2 config, 3 source API, 4 credentials, 5 Kafka, 6 invalid reco
       'metrics-port': { type: 'string' },
       'metrics-host': { type: 'string' },
     });
-    const metricsPort = values['metrics-port'] === undefined ? null : intFlag('run', 'metrics-port', values['metrics-port'])!;
+    // A TCP port: past 65535 node's listen throws a RangeError, which would read as a bug.
+    const metricsPort = values['metrics-port'] === undefined ? null : intFlag('run', 'metrics-port', values['metrics-port'], 65535)!;
     const intervalMs = values.interval === undefined ? null : parseDuration(values.interval);
     const progress = values.quiet ? null : progressDisplay(io.stderr, stderrIsTty(io));
     // Logs go through the progress display, which keeps the progress line below them.

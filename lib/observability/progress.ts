@@ -65,12 +65,13 @@ export function progressDisplay(out: NodeJS.WritableStream, tty: boolean, now: (
  * keeps its final rate instead of decaying while the others run.
  */
 export function progressOf(s: ResourceSummary): string {
-  const pages = s.expectedPages ? `${s.pages}/${s.expectedPages}` : String(s.pages);
+  // "1/3 pages" reads as a fraction; a bare count agrees with its noun ("1 page", issue 13).
+  const pages = s.expectedPages ? `${s.pages}/${s.expectedPages} pages` : `${s.pages} ${s.pages === 1 ? 'page' : 'pages'}`;
   let eta = '';
   if (s.expectedPages && s.pages > 0 && s.pages < s.expectedPages) {
     eta = `, ETA ${Math.ceil(((s.expectedPages - s.pages) * s.durationMs) / s.pages / 1000)}s`;
   }
-  return `${s.resource}: ${pages} pages, ${s.records} records (${rate(s.records, s.durationMs)}/s${eta})`;
+  return `${s.resource}: ${pages}, ${s.records} ${s.records === 1 ? 'record' : 'records'} (${rate(s.records, s.durationMs)}/s${eta})`;
 }
 
 /** The end-of-run table; a dry run says so above it (the topics are the ones a real run would use). */

@@ -46,6 +46,12 @@ describe('user mistakes are usage errors (exit 2, one line), not internal errors
     expect(result.stderr).toMatch(/^error \[USAGE\]: schema: --out .* is a folder; name a file, such as .*incidents\.avsc\n$/);
   });
 
+  it('regression: --metrics-port past 65535 (node threw a RangeError, reported as a bug)', async () => {
+    const result = await cli(['run', '--config', config(), '--interval', '10s', '--metrics-port', '99999']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('error [USAGE]: run: --metrics-port must be an integer from 1 to 65535, got "99999"\n');
+  });
+
   it('regression: an unknown --log-level', async () => {
     const result = await cli(['run', '--config', config(), '--dry-run', '--log-level', 'verbose']);
     expect(result.code).toBe(2);

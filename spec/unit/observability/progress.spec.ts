@@ -27,6 +27,7 @@ describe('progress', () => {
 
   it('shows no total and no ETA when the API gave no total', () => {
     expect(progressOf(summary({ pages: 3, records: 300, durationMs: 1000 }))).toBe('incidents: 3 pages, 300 records (300/s)');
+    expect(progressOf(summary({ pages: 1, records: 1, durationMs: 1000 }))).toBe('incidents: 1 page, 1 record (1/s)');
   });
 
   it("regression: a finished resource's rate does not decay while the others run", () => {
@@ -85,6 +86,6 @@ describe('progress display on a terminal', () => {
     now = 1000;
     progress.update([summary({ pages: 2, records: 200, durationMs: 2000 })]);
     expect(progress.stream).toBe(term.out);
-    expect(term.raw()).toBe('progress incidents: 1 pages, 100 records (100/s)\n');
+    expect(term.raw()).toBe('progress incidents: 1 page, 100 records (100/s)\n');
   });
 });
