@@ -27,7 +27,7 @@ export type PipelineEvent = { kind: 'page'; page: ExtractedPage } | { kind: 'don
 export interface ResourcePlan {
   incremental: IncrementalFilter | null;
   resume?: ResourceRun['resume'];
-  onRestart?: (reason: string) => void;
+  onRestart?: ResourceRun['onRestart'];
   /** The sink publishes records as JSON text: hand it each record's text from the response. */
   recordJson?: boolean;
 }

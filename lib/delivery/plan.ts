@@ -13,6 +13,7 @@ import type { ResourcePlan } from '../pipeline';
 import { beginRun, canResume, type ResourceState } from '../state/checkpoint';
 import { stateOf } from '../state/store';
 import type { RunContext, Tracker } from './types';
+import { latestValuesSince } from './unchanged';
 
 /** @example const { trackers, plans } = await planResources(run) */
 export async function planResources({ options, runId, wanted, sinks, io, log }: RunContext): Promise<{ trackers: Map<string, Tracker>; plans: Map<string, ResourcePlan> }> {
@@ -34,7 +35,9 @@ export async function planResources({ options, runId, wanted, sinks, io, log }: 
     if (topicLost) log.warn('the data topic did not exist but the state has progress for it (topic deleted?): starting this resource from the beginning', { resource: resource.name, topic: sinks.get(resource.name)!.topic });
     const previous = topicLost ? { ...stored, incremental: null, run: null } : stored;
     const fingerprint = configFingerprint(client.base_url, resource);
-    const resumable = isWanted && io !== null && resource.parent === null && !hasChildren.has(resource.name) && canResume(previous, fullRefresh, fingerprint);
+    // Dependent resources and the parents that drive them are extracted again in full.
+    const resumes = resource.parent === null && !hasChildren.has(resource.name);
+    const resumable = isWanted && io !== null && resumes && canResume(previous, fullRefresh, fingerprint);
     const incremental = incrementalParamOf(resource);
     const committed = fullRefresh ? null : (previous.incremental as unknown as IncrementalState | null);
     const filter = incremental ? createIncrementalFilter(incremental.config, committed, resource.primaryKey, { resource: resource.name, dependent: resource.parent !== null }) : null;
@@ -42,12 +45,20 @@ export async function planResources({ options, runId, wanted, sinks, io, log }: 
     plans.set(resource.name, {
       incremental: filter,
       resume: run?.resume ? { request: run.resume, index: run.next_index, check: run.last_page ?? undefined } : undefined,
-      onRestart: (reason) => log.warn(`not resuming the interrupted run: ${reason}; extracting this resource from its start`, { resource: resource.name }),
+      onRestart: async (reason) => {
+        const tracker = trackers.get(resource.name)!;
+        const from = run?.start_offsets;
+        log.warn(`not resuming the interrupted run: ${reason}; extracting this resource from its start${from ? ', publishing only records it did not commit unchanged' : ''}`, { resource: resource.name });
+        if (!from || !io) return;
+        const topic = tracker.sink.topic;
+        tracker.committedBefore = await io.guard(`reading what the interrupted run committed to ${topic}`, latestValuesSince(io.kafka, topic, from, options.signal));
+      },
       recordJson: isWanted && sinks.get(resource.name)!.encoder.usesRecordJson,
     });
     if (!isWanted) continue;
     const sink = sinks.get(resource.name)!;
     const snapshotTombstones = fullRefresh && resource.writeDisposition !== 'append' && io !== null;
+    const startOffsets = !run && io !== null && (snapshotTombstones || resumes) ? await io.snapshot(sink.topic) : null;
     const state = run
       ? previous
       : beginRun(previous.run ? { ...previous, run: null } : previous, {
@@ -57,7 +68,8 @@ export async function planResources({ options, runId, wanted, sinks, io, log }: 
           fingerprint,
           startValue: (filter?.startValue ?? null) as JsonValue,
           incremental: (filter && !filter.stateless ? filter.state() : null) as unknown as JsonValue,
-          snapshotOffsets: snapshotTombstones ? await io!.snapshot(sink.topic) : null,
+          snapshotOffsets: snapshotTombstones ? startOffsets : null,
+          startOffsets: resumes ? startOffsets : null,
         });
     if (run) log.info('resuming interrupted run', { resource: resource.name, from_page: run.next_index, interrupted_run: run.id });
     trackers.set(resource.name, {
@@ -68,6 +80,7 @@ export async function planResources({ options, runId, wanted, sinks, io, log }: 
       snapshotTombstones,
       done: false,
       inferred: false,
+      committedBefore: null,
       summary: { resource: resource.name, topic: sink.topic, pages: 0, records: 0, tombstones: 0, deadLettered: 0, trimmed: 0, resumed: run !== null, fullRefresh, startedAt: Date.now(), durationMs: 0 },
     });
   }

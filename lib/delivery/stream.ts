@@ -22,6 +22,7 @@ import { commitInBatches } from './batches';
 import { commitPages, completeResource, reportInvalidShare, type PageCommit } from './commit';
 import { completionOnly, planResources } from './plan';
 import type { RunContext, RunResult, Tracker } from './types';
+import { withoutUnchanged } from './unchanged';
 
 /** Records per transaction before a batch is cut (several pages share one commit). */
 const BATCH_RECORDS = 5000;
@@ -68,7 +69,8 @@ export async function deliver(run: RunContext): Promise<RunResult> {
         log.info(`no schema file for this resource: records are published unvalidated. See the schema inferred from its records, and save it, with: rest2kafka schema --config FILE --resource ${page.resource}`, { resource: page.resource });
       }
     }
-    const prepared = preparePage(tracker.sink, { index: page.index, url: page.url, records: page.records, recordJson: page.recordJson, fetchedAt: page.fetchedAt }, runId);
+    const all = preparePage(tracker.sink, { index: page.index, url: page.url, records: page.records, recordJson: page.recordJson, fetchedAt: page.fetchedAt }, runId);
+    const prepared = tracker.committedBefore ? withoutUnchanged(all, tracker.committedBefore) : all;
     if (prepared.deadLettered > 0 && onInvalid === 'fail') {
       throw new InvalidRecordsError(`resource "${page.resource}" page ${page.index}: ${prepared.deadLettered} invalid record(s); first: ${firstReason(prepared)}. Nothing from this page was published (delivery.on_invalid is "fail").`, { context: { resource: page.resource, page: page.index, url: page.url } });
     }

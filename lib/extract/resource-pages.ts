@@ -55,8 +55,8 @@ export interface ResourceRun {
    * over instead, because resuming would skip the records that moved.
    */
   resume?: { request: PageRequest; index: number; check?: { request: PageRequest; fingerprint: string } };
-  /** Called when a resume check found the data shifted and the run starts over. */
-  onRestart?: (reason: string) => void;
+  /** Called when a resume check found the data shifted; the run starts over once it resolves. */
+  onRestart?: (reason: string) => Promise<void>;
   /** Stop after this many pages (preview, check). */
   maxPages?: number;
 }
@@ -97,8 +97,8 @@ function chain(
   return fetchPage(check.request, Math.max(0, run.resume!.index - 1)).pipe(
     concatMap((page) => {
       if (page !== null && pageFingerprint(run.resource.primaryKey, page.records) === check.fingerprint) return pagesOf(run, steps, parent);
-      run.onRestart?.('the last committed page changed since the interruption (records were updated, deleted or inserted before it), so resuming at its offset could skip records');
-      return pagesOf({ ...run, resume: undefined }, steps, parent);
+      const reason = 'the last committed page changed since the interruption (records were updated, deleted or inserted before it), so resuming at its offset could skip records';
+      return from(run.onRestart?.(reason) ?? Promise.resolve()).pipe(concatMap(() => pagesOf({ ...run, resume: undefined }, steps, parent)));
     }),
   );
 }

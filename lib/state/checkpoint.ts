@@ -33,6 +33,12 @@ export interface RunProgress {
   incremental: JsonValue;
   /** Full refresh: end offset per partition of the data topic when the snapshot started. */
   snapshot_offsets: Record<string, string> | null;
+  /**
+   * End offset per partition of the data topic when the run began (resumable resources): what
+   * the run committed lies after it, which a restart reads back so as not to publish it again.
+   * Absent in states written before it existed; such a restart republishes.
+   */
+  start_offsets?: Record<string, string> | null;
   /** Full refresh: keys dead-lettered by this run (present in the API, so never tombstoned). */
   dead_lettered_keys: string[];
   /** Records this run sent to the dead-letter topic (`status` shows them). Absent in older states. */
@@ -69,6 +75,7 @@ export interface BeginRun {
   startValue: JsonValue;
   incremental: JsonValue;
   snapshotOffsets: Record<string, string> | null;
+  startOffsets: Record<string, string> | null;
 }
 
 export function beginRun(state: ResourceState, begin: BeginRun): ResourceState {
@@ -87,6 +94,7 @@ export function beginRun(state: ResourceState, begin: BeginRun): ResourceState {
       start_value: begin.startValue,
       incremental: begin.incremental,
       snapshot_offsets: begin.snapshotOffsets,
+      start_offsets: begin.startOffsets,
       dead_lettered_keys: [],
     },
   };

@@ -1,15 +1,18 @@
 /**
  * Random SIGKILLs across a multi-page incremental sync (kafka.md §7 row 4; Kafka's own bounce
- * tests): insert API records, spawn `run`, kill -9 it after a seeded random delay, check
- * the cursor is not ahead of the data, repeat; then one clean run and the oracle. Transactional delivery must end with
- * nothing lost and no duplicate for read_committed readers; idempotent delivery
- * (`transactions: false`) with nothing lost (duplicates are its documented price).
+ * tests): insert, update and delete API records, spawn `run`, kill -9 it a seeded random delay
+ * after its first commit, check the cursor is not ahead of the data, repeat; then one clean run
+ * and the oracle. Transactional delivery must end with nothing lost and no duplicate for
+ * read_committed readers; idempotent delivery (`transactions: false`) with nothing lost
+ * (duplicates are its documented price).
  *
  * `npm test` runs a few iterations; `npm run test:faults` sets R2K_FAULT_ITERATIONS for the long
  * loop. R2K_FAULT_SEED reproduces a sequence of delays. Prints the table issue 5 §5 asks for.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Admin } from 'kafkajs';
 import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
-import { testBrokers } from '../../support/kafka';
+import { createTestKafka, testBrokers } from '../../support/kafka';
 import { checkOracle, oracleViolations } from '../../support/oracle';
 import { incrementalIncidentsResource, runCli, writePipeline, type TestPipeline } from '../../support/pipeline';
 import { deadLetterSecretHits, SENTINEL, secretHits, spawnRun } from './harness';
@@ -18,12 +21,19 @@ const ITERATIONS = Number(process.env.R2K_FAULT_ITERATIONS ?? 3);
 const SEED = Number(process.env.R2K_FAULT_SEED ?? Date.now() % 100_000);
 const TOTAL = 1500;
 const LIMIT = 50;
-/** Upper bound of the kill delay: about one run (process start included). */
-const MAX_DELAY_MS = 1500;
+/**
+ * Upper bound of the kill delay after a run's first commit: about the rest of the first run
+ * (30 pages of 10–30 ms), so most kills land mid-run, where a resume has something to check.
+ * Counted from spawning, most kills landed before the first commit or after the last on a quiet
+ * machine, and the resume paths went untested.
+ */
+const MAX_DELAY_MS = 500;
 
 interface Row {
   scenario: string;
   runs: number;
+  /** Resumes that found the last committed page changed and started over. */
+  restarts: number;
   expected: number;
   replayed: number;
   lost: number;
@@ -33,21 +43,36 @@ interface Row {
 const rows: Row[] = [];
 
 let sim: SimulatorHandle;
+let admin: Admin;
 const pipelines: TestPipeline[] = [];
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, incidents: TOTAL, services: 3, apiKey: SENTINEL, pageTies: 3, faults: { latency: { minMs: 5, maxMs: 15 } } });
+  sim = await startSimulator({ port: 0, incidents: TOTAL, services: 3, apiKey: SENTINEL, pageTies: 3, faults: { latency: { minMs: 10, maxMs: 30 } } });
+  admin = createTestKafka().admin();
+  await admin.connect();
 });
 
 afterAll(async () => {
+  await admin?.disconnect();
   await sim?.close();
   for (const p of pipelines) await p.remove();
-  const header = ['scenario', 'runs', 'records expected', 'records in replay', 'lost', 'duplicates (read_committed)', 'secrets found'];
-  const table = [header, ...rows.map((r) => [r.scenario, r.runs, r.expected, r.replayed, r.lost, r.duplicates, r.secrets].map(String))];
+  const header = ['scenario', 'runs', 'restarts', 'records expected', 'records in replay', 'lost', 'duplicates (read_committed)', 'secrets found'];
+  const table = [header, ...rows.map((r) => [r.scenario, r.runs, r.restarts, r.expected, r.replayed, r.lost, r.duplicates, r.secrets].map(String))];
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
   const lines = table.map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join(' | '));
   console.log(`random-kill loop (seed ${SEED}, ${ITERATIONS} kills per scenario)\n${lines.join('\n')}`);
 });
+
+/** Sum of `topic`'s last stable offsets (0 before it exists): it grows with every commit. */
+async function committedOffsets(topic: string): Promise<number> {
+  const offsets = await admin.fetchTopicOffsets(topic).catch(() => []);
+  return offsets.reduce((sum, o) => sum + Number(o.offset), 0);
+}
+
+/** Resolves once `topic` has a commit beyond `before`, or once `exited()` says the run is over. */
+async function firstCommit(topic: string, before: number, exited: () => boolean): Promise<void> {
+  while (!exited() && (await committedOffsets(topic)) <= before) await sleep(10);
+}
 
 /** mulberry32, seeded: the sequence of kill delays replays with R2K_FAULT_SEED. */
 function rng(seed: number): () => number {
@@ -83,18 +108,20 @@ describe.each([
     for (let i = 0; i < ITERATIONS; i++) {
       const delay = Math.floor(random() * MAX_DELAY_MS);
       // The API keeps changing, so every run after a completed one has work to be killed in.
-      // Inserts only append to the updated_at order. With updates and deletes too
-      // (R2K_FAULT_MUTATIONS=all), a resumed run finds its last committed page changed and starts
-      // over: nothing is skipped, but the restart publishes its run's records again, which this
-      // oracle counts as read_committed duplicates (820 in one CI run) — open work for issue 11.
+      // Updates and deletes shift the offsets under an interrupted run: its resume then finds
+      // the last committed page changed and starts over, publishing only what it had not
+      // committed unchanged (820 read_committed duplicates here before it did).
       if (i > 0) {
         await sim.control.insert('incidents', 20);
-        if (process.env.R2K_FAULT_MUTATIONS === 'all') {
-          await sim.control.update('incidents', 60);
-          await sim.control.delete('incidents', 3);
-        }
+        await sim.control.update('incidents', 150);
+        await sim.control.delete('incidents', 3);
       }
+      const before = await committedOffsets(p.topic('incidents'));
       const child = spawnRun(['run', '--config', p.file], { KAFKA_BROKERS: testBrokers().join(',') });
+      let exited = false;
+      const over = () => (exited = true);
+      child.exited.then(over, over);
+      await firstCommit(p.topic('incidents'), before, () => exited);
       const timer = setTimeout(() => child.process.kill('SIGKILL'), delay);
       const code = await child.exited;
       clearTimeout(timer);
@@ -113,6 +140,7 @@ describe.each([
     rows.push({
       scenario,
       runs: ITERATIONS + 1,
+      restarts: outputs.filter((o) => /not resuming the interrupted run/.test(o)).length,
       expected: result.expected,
       replayed: result.replayed,
       lost: result.lost.length + result.cursorAhead.length,

@@ -5,7 +5,7 @@ const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
 
 describe('state checkpoints', () => {
   const begun = beginRun(emptyState('demo', 'incidents'), {
-    id: 'run-1', now: t(0), fullRefresh: false, fingerprint: 'fp', startValue: '2024-01-01', incremental: { last_value: null }, snapshotOffsets: null,
+    id: 'run-1', now: t(0), fullRefresh: false, fingerprint: 'fp', startValue: '2024-01-01', incremental: { last_value: null }, snapshotOffsets: null, startOffsets: { '0': '42' },
   });
 
   it('advances page by page, keeping the resume point and counts', () => {
@@ -16,6 +16,8 @@ describe('state checkpoints', () => {
     expect(two.run!.dead_lettered_keys).toEqual([]);
     // The committed cursor does not move until the run completes.
     expect(two.incremental).toBeNull();
+    // Where the run began writing stays for the whole run: a restart reads back from there.
+    expect(two.run!.start_offsets).toEqual({ '0': '42' });
   });
 
   it('promotes the running cursor only on completion', () => {
@@ -27,7 +29,7 @@ describe('state checkpoints', () => {
   });
 
   it('remembers dead-lettered keys during a full refresh', () => {
-    const full = beginRun(emptyState('demo', 'incidents'), { id: 'r', now: t(0), fullRefresh: true, fingerprint: 'fp', startValue: null, incremental: null, snapshotOffsets: { '0': '10' } });
+    const full = beginRun(emptyState('demo', 'incidents'), { id: 'r', now: t(0), fullRefresh: true, fingerprint: 'fp', startValue: null, incremental: null, snapshotOffsets: { '0': '10' }, startOffsets: { '0': '10' } });
     const one = advance(full, { now: t(1), resume: null, nextIndex: 1, records: 1, incremental: null, deadLetteredKeys: ['INC1'] });
     expect(one.run!.dead_lettered_keys).toEqual(['INC1']);
   });
