@@ -3,7 +3,7 @@
  */
 import type { AuthConfig, AuthType } from '../config/types';
 import { ConfigError } from '../errors';
-import { registerSecret } from '../http/redact';
+import { registerSecrets } from '../secrets/registry';
 import { createApiKeyAuth } from './api-key';
 import { createBearerAuth } from './bearer';
 import { createCustomAuth } from './custom';
@@ -42,24 +42,21 @@ export function createAuth(config: AuthConfig | null | undefined, deps: AuthDeps
       context: { path: 'auth.type' },
     });
   }
-  registerSecrets(config);
+  registerSecrets(...authSecrets(config));
   return factory(config as never, deps);
 }
 
-function registerSecrets(config: AuthConfig): void {
+function authSecrets(config: AuthConfig): (string | undefined)[] {
   switch (config.type) {
     case 'api_key':
-      return registerSecret(config.api_key);
+      return [config.api_key];
     case 'bearer':
-      return registerSecret(config.token);
+      return [config.token];
     case 'http_basic':
-      registerSecret(config.password);
-      return registerSecret(basicCredential(config.username, config.password));
+      return [config.password, basicCredential(config.username, config.password)];
     case 'oauth2_client_credentials':
-      registerSecret(config.client_id);
-      registerSecret(config.client_secret);
-      return registerSecret(config.access_token);
+      return [config.client_id, config.client_secret, config.access_token];
     case 'custom':
-      return;
+      return [];
   }
 }

@@ -6,7 +6,8 @@ import { STATUS_CODES } from 'node:http';
 import type { OAuth2ClientCredentialsConfig } from '../config/types';
 import { AbortedError, AuthError, HttpStatusError, isRetriableStatus, ResponseError } from '../errors';
 import { parseJsonBody } from '../http/json-body';
-import { redact, registerSecret } from '../http/redact';
+import { redact } from '../secrets/redact';
+import { registerSecrets } from '../secrets/registry';
 import type { HttpResponse, PageRequest } from '../http/request';
 import { withHeader } from './headers';
 import type { Auth, AuthDeps } from './types';
@@ -49,7 +50,7 @@ export function createOAuth2ClientCredentialsAuth(config: OAuth2ClientCredential
     if (response.status < 200 || response.status >= 300) throw tokenStatusError(response, tokenUrl);
     const body = readTokenBody(response, tokenUrl);
     const value = String(body.access_token);
-    registerSecret(value);
+    registerSecrets(value);
     const lifetimeMs = expiresInMs(body.expires_in) ?? (config.default_token_expiration ?? DEFAULT_EXPIRATION_S) * 1000;
     return { value, refreshAt: requestedAt + lifetimeMs - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 10) };
   }

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ConfigError } from '../errors';
-import { registerSecret } from '../http/redact';
+import { registerSecrets } from '../secrets/registry';
 import type { KafkaConfig } from './types';
 
 const PEM_FIELDS = ['ca', 'cert', 'key'] as const;
@@ -32,7 +32,7 @@ export async function readSslFiles(kafka: KafkaConfig, configDir: string): Promi
     const value = ssl[field];
     if (value === undefined || isPem(value)) continue;
     const text = await readPemFile(`kafka.ssl.${field}`, resolve(configDir, value), configDir);
-    if (field === 'key') registerSecret(text);
+    if (field === 'key') registerSecrets(text);
     resolved[field] = text;
   }
   return { ...kafka, ssl: resolved };

@@ -4,7 +4,7 @@
  * (`auth: "bearer"`). Each value is registered for redaction the moment it is found.
  */
 import { SecretMissingError } from '../errors';
-import { registerSecret } from '../http/redact';
+import { registerSecrets } from '../secrets/registry';
 import { interpolate } from './interpolate';
 import { credentialCandidates, lookup, secretCandidates, type SecretSources } from './secrets';
 import { join } from './validator';
@@ -48,12 +48,12 @@ export function resolveSecrets<T>(root: T, sources: SecretSources, sourceKey: 's
         missing.push({ path, name, tried: found.tried });
         return value;
       }
-      registerSecret(found.value);
+      registerSecrets(found.value);
       return found.value;
     }
     if (typeof value === 'string') {
       const result = interpolate(value, find);
-      for (const { value: v } of result.used) if (sensitive) registerSecret(v);
+      for (const { value: v } of result.used) if (sensitive) registerSecrets(v);
       for (const name of result.missing) missing.push({ path, name, tried: lookup(secretCandidates(name), sources).tried });
       return result.text;
     }
@@ -100,7 +100,7 @@ function fillAuth(auth: Record<string, unknown>, path: string, sources: SecretSo
     if (found.value === undefined) {
       missing.push({ path: join(path, field), name: `credentials.${field}`, tried: found.tried });
     } else {
-      registerSecret(found.value);
+      registerSecrets(found.value);
       auth[field] = found.value;
     }
   }

@@ -2,7 +2,7 @@
  * Field tables for `client`, auth and paginators (dlt-rest-api.md §2–§4), with dlt's
  * shorthands normalised to their object forms.
  */
-import { registerSecret } from '../http/redact';
+import { registerSecrets } from '../secrets/registry';
 import { hasTemplate } from './interpolate';
 import {
   INVALID, arrayOf, join, bool, byType, fn, int, num, nullable, object, oneOf, recordOf, report, required, str, tagged,
@@ -19,7 +19,7 @@ export function secretString(): Spec {
   return (value, path, ctx) => {
     const out = spec(value, path, ctx);
     if (typeof out === 'string' && out !== '' && !hasTemplate(out)) {
-      registerSecret(out);
+      registerSecrets(out);
       const name = path.split(/[.[\]"]+/).filter(Boolean).pop() ?? 'secret';
       ctx.warnings.push(
         `${path}: a literal secret is written in the config file; reference it instead with { "$secret": "${name}" } ` +

@@ -10,7 +10,7 @@ import { isUtf8 } from 'node:buffer';
 import fetch from 'node-fetch';
 import { AbortedError, ConfigError, NetworkError } from '../errors';
 import { version } from '../version';
-import { redact } from './redact';
+import { redact } from '../secrets/redact';
 import type { HttpResponse, PageRequest } from './request';
 import { buildUrl, encodeForm } from './url';
 

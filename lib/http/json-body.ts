@@ -3,7 +3,7 @@
  * are not used: they often omit the position and quote the body unredacted.
  */
 import { ResponseError, type ErrorContext } from '../errors';
-import { redact } from './redact';
+import { redact } from '../secrets/redact';
 import type { HttpResponse } from './request';
 
 export interface BodyContext {

@@ -1,6 +1,6 @@
 /** How an error that ends a command is printed: redacted, with its cause chain. */
 import { Rest2KafkaError } from '../errors';
-import { redact, redactError } from '../http/redact';
+import { redact, redactError } from '../secrets/redact';
 
 /** One redacted paragraph: what failed, where, and (from the message) how to fix it. */
 export function formatError(error: unknown): string {

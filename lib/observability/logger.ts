@@ -6,7 +6,7 @@
  * paths are kept on top as a second guard for fields that are secret by name.
  */
 import pino from 'pino';
-import { redact, redactValue } from '../http/redact';
+import { redact, redactValue } from '../secrets/redact';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };

@@ -1,7 +1,7 @@
 /** Following a next-page link (json_link, header_link). */
 import { ResponseError } from '../errors';
 import type { PageRequest } from '../http/request';
-import { redact } from '../http/redact';
+import { redact } from '../secrets/redact';
 
 const HAS_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 

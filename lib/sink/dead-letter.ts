@@ -3,7 +3,7 @@
  * reason, so nothing is dropped silently. The value is JSON a person can read; headers let
  * tooling filter by resource, run and reason without parsing it. Everything is redacted.
  */
-import { redact, redactValue } from '../http/redact';
+import { redact, redactValue } from '../secrets/redact';
 import type { OutgoingMessage } from './message-pack';
 
 export interface DeadLetter {

@@ -5,7 +5,7 @@
 import { Kafka, KafkaConfig as KafkajsConfig, logLevel, SASLOptions } from 'kafkajs';
 import type { KafkaConfig } from '../config/types';
 import { FencedError, KafkaError, Rest2KafkaError } from '../errors';
-import { redact } from '../http/redact';
+import { redact } from '../secrets/redact';
 import type { Logger } from '../observability/logger';
 import { registerCodecs } from './codecs';
 

@@ -11,7 +11,7 @@
  */
 import type { SchemaRegistryConfig, SubjectNameStrategy } from '../config/types';
 import { SchemaRegistryError } from '../errors';
-import { redact } from '../http/redact';
+import { redact } from '../secrets/redact';
 
 export interface SchemaRegistry {
   /**

@@ -8,7 +8,7 @@
  */
 import type { IHeaders, Kafka } from 'kafkajs';
 import type { PipelineConfig } from '../config/types';
-import { redact } from '../http/redact';
+import { redact } from '../secrets/redact';
 import type { Logger } from '../observability/logger';
 import { readTopicBatches, topicRanges, type PartitionRange } from './read-topic';
 

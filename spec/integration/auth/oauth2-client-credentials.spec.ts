@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createOAuth2ClientCredentialsAuth } from '../../../lib/auth/oauth2-client-credentials';
 import { createHttpClient, type HttpClient } from '../../../lib/http/client';
-import { clearSecrets } from '../../../lib/http/redact';
+import { clearSecrets } from '../../../lib/secrets/registry';
 
 // lib/version.ts resolves package.json relative to the compiled file, which ts-jest does not use.
 jest.mock('../../../lib/version', () => ({ version: '9.9.9-test' }));

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import util from 'node:util';
 import { createHttpClient, type HttpClient } from '../../../lib/http/client';
 import { AbortedError, ConfigError, NetworkError, isRetriable } from '../../../lib/errors';
-import { clearSecrets, registerSecret } from '../../../lib/http/redact';
+import { clearSecrets, registerSecrets } from '../../../lib/secrets/registry';
 import type { PageRequest } from '../../../lib/http/request';
 
 // lib/version.ts resolves package.json relative to the compiled file, which ts-jest does not use.
@@ -177,7 +177,7 @@ describe('createHttpClient: responses', () => {
   });
 
   it('reports the URL redacted', async () => {
-    registerSecret('registered-secret-value');
+    registerSecrets('registered-secret-value');
     const res = await client.send(get(`${env.base}/echo`, { params: { api_key: 'plain-key', code: 'registered-secret-value' } }));
     expect(res.url).toBe(`${env.base}/echo?api_key=***&code=***`);
   });
@@ -253,7 +253,7 @@ describe('createHttpClient: the API key never escapes in an error', () => {
     ['in a param, not as the URL but as params', '', { api_key: SENTINEL }],
     ['registered, under a name redaction does not know', `?code=${REGISTERED}`, {}],
   ])('connection refused, key %s', async (_name, query, params) => {
-    registerSecret(REGISTERED);
+    registerSecrets(REGISTERED);
     const port = await closedPort();
     const error = await failure(client.send(get(`http://127.0.0.1:${port}/v1/incidents${query}`, { params })));
     expect(error).toBeInstanceOf(NetworkError);

@@ -1,7 +1,8 @@
 import { AUTH_TYPE_NAMES, createAuth } from '../../../lib/auth';
 import type { AuthConfig } from '../../../lib/config/types';
 import { ConfigError } from '../../../lib/errors';
-import { clearSecrets, redact } from '../../../lib/http/redact';
+import { redact } from '../../../lib/secrets/redact';
+import { clearSecrets } from '../../../lib/secrets/registry';
 
 const send = jest.fn();
 afterEach(() => clearSecrets());

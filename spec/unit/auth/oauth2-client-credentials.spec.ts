@@ -1,7 +1,8 @@
 import { createOAuth2ClientCredentialsAuth } from '../../../lib/auth/oauth2-client-credentials';
 import type { OAuth2ClientCredentialsConfig } from '../../../lib/config/types';
 import { AbortedError, AuthError, HttpStatusError, isRetriable } from '../../../lib/errors';
-import { clearSecrets, redact } from '../../../lib/http/redact';
+import { redact } from '../../../lib/secrets/redact';
+import { clearSecrets } from '../../../lib/secrets/registry';
 import type { HttpResponse, PageRequest } from '../../../lib/http/request';
 import { pageRequest } from './fixtures';
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { validateConfig } from '../../../lib/config/validate';
 import { ConfigError, SecretMissingError } from '../../../lib/errors';
-import { clearSecrets } from '../../../lib/http/redact';
+import { clearSecrets } from '../../../lib/secrets/registry';
 
 const EXAMPLE = parse(readFileSync(path.resolve(__dirname, '../../../examples/pipeline.yaml'), 'utf8')) as Record<string, unknown>;
 const BASE_SEED = Number(process.env.R2K_FUZZ_SEED ?? 20_241_128);

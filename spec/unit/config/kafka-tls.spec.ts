@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { isPem, readSslFiles } from '../../../lib/config/kafka-tls';
 import { loadConfig } from '../../../lib/config/load';
 import { ConfigError } from '../../../lib/errors';
-import { clearSecrets, redact } from '../../../lib/http/redact';
+import { redact } from '../../../lib/secrets/redact';
+import { clearSecrets } from '../../../lib/secrets/registry';
 import { useTempDir } from '../../support/temp-dir';
 
 const CA = '-----BEGIN CERTIFICATE-----\nMIIBca\n-----END CERTIFICATE-----\n';

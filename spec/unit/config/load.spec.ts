@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { loadConfig } from '../../../lib/config/load';
 import type { OffsetPaginatorConfig } from '../../../lib/config/types';
 import { ConfigError } from '../../../lib/errors';
-import { clearSecrets, redact } from '../../../lib/http/redact';
+import { redact } from '../../../lib/secrets/redact';
+import { clearSecrets } from '../../../lib/secrets/registry';
 import { useTempDir } from '../../support/temp-dir';
 
 const REPO = resolve(__dirname, '../../..');

@@ -2,7 +2,8 @@ import { secret, type SecretsFile } from '../../../lib/config/secrets';
 import { validateConfig } from '../../../lib/config/validate';
 import type { ApiKeyAuthConfig, BearerAuthConfig, HttpBasicAuthConfig } from '../../../lib/config/types';
 import { SecretMissingError } from '../../../lib/errors';
-import { clearSecrets, redact } from '../../../lib/http/redact';
+import { redact } from '../../../lib/secrets/redact';
+import { clearSecrets } from '../../../lib/secrets/registry';
 
 const client = { base_url: 'https://api.example.com' };
 const withAuth = (auth: unknown): Record<string, unknown> => ({ client: { ...client, auth }, resources: ['a'] });

@@ -1,6 +1,6 @@
 import { locateJsonError, parseJsonBody } from '../../../lib/http/json-body';
 import { ResponseError } from '../../../lib/errors';
-import { clearSecrets, registerSecret } from '../../../lib/http/redact';
+import { clearSecrets, registerSecrets } from '../../../lib/secrets/registry';
 import type { HttpResponse } from '../../../lib/http/request';
 
 const URL = 'https://api.example.com/v1/incidents?api_key=***';
@@ -51,7 +51,7 @@ describe('parseJsonBody', () => {
   });
 
   it('redacts secrets in the quoted body', () => {
-    registerSecret('SENTINEL-in-body');
+    registerSecrets('SENTINEL-in-body');
     const message = messageOf('{"echo": "SENTINEL-in-body", }');
     expect(message).not.toContain('SENTINEL');
     expect(message).toContain('***');

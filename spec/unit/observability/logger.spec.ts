@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { clearSecrets, registerSecret } from '../../../lib/http/redact';
+import { clearSecrets, registerSecrets } from '../../../lib/secrets/registry';
 import { createLogger, type LoggerOptions } from '../../../lib/observability/logger';
 
 const SECRET = 'S3CRET-logger-7d1f';
@@ -16,7 +16,7 @@ function capture(options: Omit<LoggerOptions, 'stream'>) {
 
 beforeEach(() => {
   clearSecrets();
-  registerSecret(SECRET);
+  registerSecrets(SECRET);
 });
 
 describe('JSON lines (pino)', () => {

@@ -1,6 +1,6 @@
 import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSSASLAuthenticationError } from 'kafkajs';
 import { ExitCode, KafkaError } from '../../../lib/errors';
-import { clearSecrets, registerSecret } from '../../../lib/http/redact';
+import { clearSecrets, registerSecrets } from '../../../lib/secrets/registry';
 import { kafkaFailure, tlsProblem } from '../../../lib/sink/kafka';
 
 const BROKER = '10.0.0.7:9094';
@@ -36,7 +36,7 @@ describe('kafkaFailure: SASL authentication', () => {
   });
 
   it('never repeats a registered secret that a broker message might echo', () => {
-    registerSecret('hunter2-secret');
+    registerSecrets('hunter2-secret');
     const error = kafkaFailure(saslError('bad password hunter2-secret'), 'connecting to Kafka', { brokers: [BROKER], sasl: { mechanism: 'plain', username: 'etl' } });
     expect(error.message).not.toContain('hunter2-secret');
   });

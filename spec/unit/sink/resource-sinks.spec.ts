@@ -1,6 +1,6 @@
 import { validateConfig } from '../../../lib/config/validate';
 import { ConfigError, SchemaRegistryError } from '../../../lib/errors';
-import { redact } from '../../../lib/http/redact';
+import { redact } from '../../../lib/secrets/redact';
 import type { Logger } from '../../../lib/observability/logger';
 import { buildSinks, registerSchemas } from '../../../lib/sink/resource-sinks';
 import type { SchemaRegistry } from '../../../lib/sink/schema-registry';

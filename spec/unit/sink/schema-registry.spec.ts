@@ -1,5 +1,6 @@
 import { SchemaRegistryError } from '../../../lib/errors';
-import { clearSecrets, redact, registerSecret } from '../../../lib/http/redact';
+import { redact } from '../../../lib/secrets/redact';
+import { clearSecrets, registerSecrets } from '../../../lib/secrets/registry';
 import { createSchemaRegistry, subjectName } from '../../../lib/sink/schema-registry';
 
 type Answer = { status: number; body?: unknown } | Error;
@@ -79,7 +80,7 @@ describe('createSchemaRegistry', () => {
   });
 
   it.each([401, 403])('%i is REGISTRY_AUTH_FAILED and never shows the password', async (status) => {
-    registerSecret('hunter2-registry');
+    registerSecrets('hunter2-registry');
     const { fake, requests } = scriptedFetch([{ status, body: { error_code: status, message: 'Unauthorized' } }]);
     const error = await failure(createSchemaRegistry({ url: 'http://sr', username: 'u', password: 'hunter2-registry' }, options(fake)).register('t-value', SCHEMA));
     expect(error.code).toBe('REGISTRY_AUTH_FAILED');

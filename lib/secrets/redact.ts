@@ -2,10 +2,11 @@
  * The one redaction module. Every exit — logs, error messages, CLI output, metrics labels,
  * dead-letter headers — passes text through {@link redact}.
  *
- * Two layers: every secret value that config loading resolved is registered and replaced
- * wherever it appears (even inside a URL a fetch library printed), and query parameters whose
- * names look secret (dlt's list) are masked in any URL, known secret or not.
+ * Two layers: every secret value in the registry (`registry.ts`) is replaced wherever it
+ * appears (even inside a URL a fetch library printed), and query parameters whose names look
+ * secret (dlt's list) are masked in any URL, known secret or not.
  */
+import { secretMatcher } from './registry';
 
 const MASK = '***';
 
@@ -14,34 +15,6 @@ export const SENSITIVE_PARAMS: ReadonlySet<string> = new Set([
   'api_key', 'token', 'key', 'access_token', 'apikey', 'api-key', 'access-token',
   'secret', 'password', 'pwd', 'client_secret',
 ]);
-
-const secrets = new Set<string>();
-let secretPattern: RegExp | null = null;
-
-/**
- * Registers a secret value so that {@link redact} removes it everywhere.
- * Values shorter than 4 characters are masked too, but only through {@link redactUrl}'s
- * parameter rule: replacing a 2-character string everywhere would shred ordinary text.
- */
-export function registerSecret(value: string | null | undefined): void {
-  if (typeof value !== 'string' || value.length < 4 || secrets.has(value)) return;
-  secrets.add(value);
-  const variants = new Set<string>();
-  for (const s of secrets) {
-    variants.add(escapeRegExp(s));
-    // URLs carry the percent-encoded form, and form bodies the `+` form.
-    variants.add(escapeRegExp(encodeURIComponent(s)));
-    variants.add(escapeRegExp(new URLSearchParams({ x: s }).toString().slice(2)));
-  }
-  // Longest first so a secret that contains another is removed whole.
-  secretPattern = new RegExp([...variants].sort((a, b) => b.length - a.length).join('|'), 'g');
-}
-
-/** For tests: forget every registered secret. */
-export function clearSecrets(): void {
-  secrets.clear();
-  secretPattern = null;
-}
 
 // The value stops before up to two punctuation marks that end the URL in prose, so
 // "for url: …?api_key=k: the API rejected" and "(…?api_key=k): …" keep their `:` and `)`
@@ -63,7 +36,8 @@ export function redactUrl(text: string): string {
 
 /** Removes every registered secret and every sensitive query parameter value from `text`. */
 export function redact(text: string): string {
-  const masked = secretPattern ? text.replace(secretPattern, MASK) : text;
+  const pattern = secretMatcher();
+  const masked = pattern ? text.replace(pattern, MASK) : text;
   return redactUrl(masked);
 }
 
@@ -92,8 +66,4 @@ export function redactError<E extends Error>(error: E, depth = 0): E {
     // Frozen or exotic errors: the caller still redacts the text it prints.
   }
   return error;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
