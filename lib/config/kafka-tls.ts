@@ -6,7 +6,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ConfigError } from '../errors';
-import { registerSecrets } from '../secrets/registry';
 import type { KafkaConfig } from './types';
 
 const PEM_FIELDS = ['ca', 'cert', 'key'] as const;
@@ -18,8 +17,8 @@ export function isPem(text: string): boolean {
 
 /**
  * The kafka config with every `ssl` file path replaced by the file's PEM text. A relative
- * path is read from `configDir` (the config file's folder). A key read from a file is
- * registered for redaction like any other secret.
+ * path is read from `configDir` (the config file's folder). The key it reads is a secret:
+ * {@link sslKey} names it for the loader to register.
  *
  * @example
  * const kafka = await readSslFiles({ brokers: ['b:9093'], ssl: { ca: 'certs/ca.pem' } }, '/etc/rest2kafka');
@@ -32,10 +31,14 @@ export async function readSslFiles(kafka: KafkaConfig, configDir: string): Promi
     const value = ssl[field];
     if (value === undefined || isPem(value)) continue;
     const text = await readPemFile(`kafka.ssl.${field}`, resolve(configDir, value), configDir);
-    if (field === 'key') registerSecrets(text);
     resolved[field] = text;
   }
   return { ...kafka, ssl: resolved };
+}
+
+/** The client's private key (PEM text, written inline or read from a file): a secret to redact. */
+export function sslKey(kafka: KafkaConfig): string | undefined {
+  return typeof kafka.ssl === 'object' ? kafka.ssl.key : undefined;
 }
 
 async function readPemFile(path: string, file: string, configDir: string): Promise<string> {

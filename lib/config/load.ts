@@ -1,6 +1,6 @@
 /**
  * The edge: read a config file (JSON, YAML or a TS/JS module), read `.dlt/secrets.toml`, and
- * hand both to {@link validateConfig}. Every read or parse failure is a ConfigError naming
+ * hand both to {@link validateConfig}, then register the secrets it found for redaction. Every read or parse failure is a ConfigError naming
  * the file (with line and column for JSON, YAML and TOML); a YAML config's validation errors
  * also give the line and column of each path.
  */
@@ -10,7 +10,8 @@ import { createJiti } from 'jiti';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../errors';
-import { readSslFiles } from './kafka-tls';
+import { registerSecrets } from '../secrets/registry';
+import { readSslFiles, sslKey } from './kafka-tls';
 import { resolveSchemasDir } from './paths';
 import type { SecretsFile } from './secrets';
 import type { PipelineConfig, ResolvedResource } from './types';
@@ -56,10 +57,13 @@ export async function loadConfig(file: string, options: LoadOptions = {}): Promi
   const module = MODULE_EXTENSIONS.includes(ext);
   const { raw, locate } = module ? { raw: await importModule(path) } : parseText(await readText(path), path, ext);
   const secretsFiles = await readSecretsFiles([...new Set([join(dirname(path), '.dlt', 'secrets.toml'), join(cwd, '.dlt', 'secrets.toml')])]);
-  const { config, resources, warnings } = validateConfig(raw, { env: options.env ?? process.env, secretsFiles, module, file: path, resolveSourceSecrets: options.resolveSourceSecrets, locate });
+  const { config, resources, warnings, secrets } = validateConfig(raw, { env: options.env ?? process.env, secretsFiles, module, file: path, resolveSourceSecrets: options.resolveSourceSecrets, locate });
+  const kafka = await readSslFiles(config.kafka, dirname(path));
+  // The one registration of the config's secrets, before anything can print them.
+  registerSecrets(...secrets, sslKey(kafka));
   const pipeline = {
     ...config,
-    kafka: await readSslFiles(config.kafka, dirname(path)),
+    kafka,
     delivery: { ...config.delivery, schemas_dir: resolveSchemasDir(config.delivery.schemas_dir, dirname(path)) },
   };
   return { file: path, pipeline, resources, warnings };

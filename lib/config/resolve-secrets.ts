@@ -1,10 +1,10 @@
 /**
  * Replaces every secret reference in a validated config with its value: `{ $secret: name }`
  * markers, `${NAME}` templates, and auth fields left out for dlt's credentials lookup
- * (`auth: "bearer"`). Each value is registered for redaction the moment it is found.
+ * (`auth: "bearer"`). Every value found is returned beside the tree, for the loader to register
+ * for redaction.
  */
 import { SecretMissingError } from '../errors';
-import { registerSecrets } from '../secrets/registry';
 import { interpolate } from './interpolate';
 import { credentialCandidates, lookup, secretCandidates, type SecretSources } from './secrets';
 import { join } from './validator';
@@ -25,19 +25,20 @@ const REQUIRED_AUTH_FIELDS: Record<string, readonly string[]> = {
 };
 
 /**
- * Subtrees where a `${NAME}` value may be a credential, so it is registered for redaction.
+ * Subtrees where a `${NAME}` value may be a credential, so it is a secret to redact.
  * Elsewhere (base_url, paths, names, topics) it stays readable in logs; a `$secret` value is
- * registered wherever it is used.
+ * a secret wherever it is used.
  */
 const SENSITIVE_KEYS = new Set(['auth', 'headers', 'params', 'json', 'data', 'sasl', 'ssl']);
 
 /**
  * Resolves every secret in `root` (a validated pipeline or bare source config; `sourceKey` is
- * `'source'` for a pipeline file, `null` for a bare source). Returns a new tree.
- * Throws one SecretMissingError listing every secret that could not be found and where it was looked for.
+ * `'source'` for a pipeline file, `null` for a bare source). Returns a new tree and the secret
+ * values it holds. Throws one SecretMissingError listing every secret that could not be found and where it was looked for.
  */
-export function resolveSecrets<T>(root: T, sources: SecretSources, sourceKey: 'source' | null): T {
+export function resolveSecrets<T>(root: T, sources: SecretSources, sourceKey: 'source' | null): { resolved: T; secrets: string[] } {
   const missing: Missing[] = [];
+  const secrets: string[] = [];
   const find = (name: string): string | undefined => lookup(secretCandidates(name), sources).value;
 
   const walk = (value: unknown, path: string, sensitive: boolean): unknown => {
@@ -48,12 +49,12 @@ export function resolveSecrets<T>(root: T, sources: SecretSources, sourceKey: 's
         missing.push({ path, name, tried: found.tried });
         return value;
       }
-      registerSecrets(found.value);
+      secrets.push(found.value);
       return found.value;
     }
     if (typeof value === 'string') {
       const result = interpolate(value, find);
-      for (const { value: v } of result.used) if (sensitive) registerSecrets(v);
+      if (sensitive) secrets.push(...result.used.map((u) => u.value));
       for (const name of result.missing) missing.push({ path, name, tried: lookup(secretCandidates(name), sources).tried });
       return result.text;
     }
@@ -65,7 +66,7 @@ export function resolveSecrets<T>(root: T, sources: SecretSources, sourceKey: 's
 
   const resolved = walk(root, '', false) as T;
   const src = (sourceKey ? (resolved as Record<string, unknown>)[sourceKey] : resolved) as Record<string, unknown>;
-  for (const [auth, path] of authLocations(src, sourceKey ?? '')) fillAuth(auth, path, sources, missing);
+  for (const [auth, path] of authLocations(src, sourceKey ?? '')) secrets.push(...fillAuth(auth, path, sources, missing));
 
   if (missing.length > 0) {
     const lines = missing.map((m) => `  ${m.path}: secret "${m.name}" not found; tried ${m.tried.join('; ')}`);
@@ -73,7 +74,7 @@ export function resolveSecrets<T>(root: T, sources: SecretSources, sourceKey: 's
       context: { path: missing[0].path, secrets: missing.map(({ path, name, tried }) => ({ path, name, tried })) },
     });
   }
-  return resolved;
+  return { resolved, secrets };
 }
 
 /** Every auth object of a source: client, resource_defaults and each resource endpoint. */
@@ -92,16 +93,18 @@ function authLocations(source: Record<string, unknown>, path: string): [Record<s
   return found;
 }
 
-/** dlt's shorthand: required auth fields left out come from `credentials` secrets. */
-function fillAuth(auth: Record<string, unknown>, path: string, sources: SecretSources, missing: Missing[]): void {
+/** dlt's shorthand: required auth fields left out come from `credentials` secrets. Returns the values filled in. */
+function fillAuth(auth: Record<string, unknown>, path: string, sources: SecretSources, missing: Missing[]): string[] {
+  const filled: string[] = [];
   for (const field of REQUIRED_AUTH_FIELDS[auth.type as string] ?? []) {
     if (auth[field] !== undefined) continue;
     const found = lookup(credentialCandidates(field), sources);
     if (found.value === undefined) {
       missing.push({ path: join(path, field), name: `credentials.${field}`, tried: found.tried });
     } else {
-      registerSecrets(found.value);
+      filled.push(found.value);
       auth[field] = found.value;
     }
   }
+  return filled;
 }

@@ -2,7 +2,6 @@
  * Field tables for `client`, auth and paginators (dlt-rest-api.md §2–§4), with dlt's
  * shorthands normalised to their object forms.
  */
-import { registerSecrets } from '../secrets/registry';
 import { hasTemplate } from './interpolate';
 import {
   INVALID, arrayOf, join, bool, byType, fn, int, num, nullable, object, oneOf, recordOf, report, required, str, tagged,
@@ -12,14 +11,14 @@ import { isPlainObject, isSecretRef, maskSecret } from './values';
 
 /**
  * A secret string field (token, api_key, password, ...): masked in messages; a literal value
- * is registered for redaction and draws a warning that names the path, never the value.
+ * is collected for redaction and draws a warning that names the path, never the value.
  */
 export function secretString(): Spec {
   const spec = str({ secret: true });
   return (value, path, ctx) => {
     const out = spec(value, path, ctx);
     if (typeof out === 'string' && out !== '' && !hasTemplate(out)) {
-      registerSecrets(out);
+      ctx.secrets.push(out);
       const name = path.split(/[.[\]"]+/).filter(Boolean).pop() ?? 'secret';
       ctx.warnings.push(
         `${path}: a literal secret is written in the config file; reference it instead with { "$secret": "${name}" } ` +

@@ -1,7 +1,8 @@
 /**
  * The whole config, checked once before any request: structure and combinations
- * (`schema*.ts`, `references.ts`), then secrets, then defaults. Pure apart from registering
- * secret values with the redaction module, so tests and the fuzzer call it without files.
+ * (`schema*.ts`, `references.ts`), then secrets, then defaults. Pure: the secret values it
+ * found are returned, and the loader registers them for redaction in one call, so tests and
+ * the fuzzer call it without files or global effects.
  */
 import { ConfigError } from '../errors';
 import { applyPipelineDefaults, resolveResources, type RawPipelineConfig } from './defaults';
@@ -38,6 +39,8 @@ export interface ValidatedConfig {
   resources: ResolvedResource[];
   /** Non-fatal findings (literal secrets, ignored keys), each naming its path. */
   warnings: string[];
+  /** Every secret value resolved or written literally: what `registerSecrets` must mask. */
+  secrets: string[];
 }
 
 /**
@@ -49,23 +52,24 @@ export interface ValidatedConfig {
  * const { resources } = validateConfig({ client: { base_url: 'https://api.example.com' }, resources: ['incidents'] });
  */
 export function validateConfig(raw: unknown, options: ValidateOptions = {}): ValidatedConfig {
-  const ctx: Ctx = { issues: [], warnings: [], module: options.module ?? false };
+  const ctx: Ctx = { issues: [], warnings: [], secrets: [], module: options.module ?? false };
   const isPipeline = isPlainObject(raw) && 'source' in raw;
   const checked = (isPipeline ? pipeline : source)(raw, '', ctx);
   if (ctx.issues.length > 0 || checked === INVALID) throw configError(ctx.issues, options.file, options.locate);
 
   const sources = { env: options.env ?? process.env, files: options.secretsFiles ?? [] };
-  const resolved = options.resolveSourceSecrets === false ? resolveOutsideSource(checked, sources, isPipeline) : resolveSecrets(checked, sources, isPipeline ? 'source' : null);
+  const { resolved, secrets } = options.resolveSourceSecrets === false ? resolveOutsideSource(checked, sources, isPipeline) : resolveSecrets(checked, sources, isPipeline ? 'source' : null);
   const rawPipeline = (isPipeline ? resolved : { source: resolved }) as RawPipelineConfig;
   const config = applyPipelineDefaults(rawPipeline, { env: sources.env });
-  return { config, resources: resolveResources(config.source as SourceConfig), warnings: ctx.warnings };
+  return { config, resources: resolveResources(config.source as SourceConfig), warnings: ctx.warnings, secrets: [...ctx.secrets, ...secrets] };
 }
 
 /** Secrets of everything but the source: only a pipeline file has anything outside it. */
-function resolveOutsideSource(checked: unknown, sources: SecretSources, isPipeline: boolean): unknown {
-  if (!isPipeline) return checked;
+function resolveOutsideSource(checked: unknown, sources: SecretSources, isPipeline: boolean): { resolved: unknown; secrets: string[] } {
+  if (!isPipeline) return { resolved: checked, secrets: [] };
   const { source: unresolved, ...rest } = checked as Record<string, unknown>;
-  return { ...resolveSecrets(rest, sources, null), source: unresolved };
+  const { resolved, secrets } = resolveSecrets(rest, sources, null);
+  return { resolved: { ...resolved, source: unresolved }, secrets };
 }
 
 function configError(issues: Issue[], file: string | undefined, locate: ValidateOptions['locate']): ConfigError {

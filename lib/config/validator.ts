@@ -31,6 +31,8 @@ export interface Issue {
 export interface Ctx {
   readonly issues: Issue[];
   readonly warnings: string[];
+  /** Literal secret values met in the file, for the loader to register for redaction. */
+  readonly secrets: string[];
   /** True for `.ts`/`.js` module configs: only they may hold functions. */
   readonly module: boolean;
 }

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { isPem, readSslFiles } from '../../../lib/config/kafka-tls';
+import { isPem, readSslFiles, sslKey } from '../../../lib/config/kafka-tls';
 import { loadConfig } from '../../../lib/config/load';
 import { ConfigError } from '../../../lib/errors';
 import { redact } from '../../../lib/secrets/redact';
-import { clearSecrets } from '../../../lib/secrets/registry';
+import { clearSecrets, registerSecrets } from '../../../lib/secrets/registry';
 import { useTempDir } from '../../support/temp-dir';
 
 const CA = '-----BEGIN CERTIFICATE-----\nMIIBca\n-----END CERTIFICATE-----\n';
@@ -47,9 +47,9 @@ describe('readSslFiles', () => {
     expect(await readSslFiles({ brokers: BROKERS }, temp.path)).toEqual({ brokers: BROKERS });
   });
 
-  it('registers a key read from a file for redaction', async () => {
+  it('names a key read from a file as the secret to register for redaction', async () => {
     write('client.key', KEY);
-    await readSslFiles({ brokers: BROKERS, ssl: { key: 'client.key' } }, temp.path);
+    registerSecrets(sslKey(await readSslFiles({ brokers: BROKERS, ssl: { key: 'client.key' } }, temp.path)));
     expect(redact(`oops: ${KEY}`)).toBe('oops: ***');
   });
 
@@ -84,6 +84,12 @@ describe('loadConfig with kafka.ssl files', () => {
     const { pipeline: loaded, warnings } = await loadConfig(file, { env: {}, cwd: temp.path });
     expect(loaded.kafka.ssl).toEqual({ ca: CA, key: KEY });
     expect(warnings).toEqual([]);
+  });
+
+  it('registers the key it read for redaction', async () => {
+    write('client.key', KEY);
+    await loadConfig(write('pipeline.json', pipeline({ key: 'client.key' })), { env: {}, cwd: temp.path });
+    expect(redact(`oops: ${KEY}`)).toBe('oops: ***');
   });
 
   it('an inline PEM key is a literal secret: warned about by path, never by value', async () => {

@@ -1,17 +1,24 @@
 import { secret, type SecretsFile } from '../../../lib/config/secrets';
-import { validateConfig } from '../../../lib/config/validate';
+import { validateConfig, type ValidateOptions, type ValidatedConfig } from '../../../lib/config/validate';
 import type { ApiKeyAuthConfig, BearerAuthConfig, HttpBasicAuthConfig } from '../../../lib/config/types';
 import { SecretMissingError } from '../../../lib/errors';
 import { redact } from '../../../lib/secrets/redact';
-import { clearSecrets } from '../../../lib/secrets/registry';
+import { clearSecrets, registerSecrets } from '../../../lib/secrets/registry';
 
 const client = { base_url: 'https://api.example.com' };
 const withAuth = (auth: unknown): Record<string, unknown> => ({ client: { ...client, auth }, resources: ['a'] });
 const apiKeyAuth = { type: 'api_key', name: 'api_key', location: 'query', api_key: { $secret: 'api_key' } };
 const file = (name: string, data: Record<string, unknown> | null): SecretsFile => ({ file: `/cfg/${name}/.dlt/secrets.toml`, data });
 
+/** What loadConfig does with a parsed file: validate, then register the secrets found. */
+function load(raw: unknown, options: ValidateOptions): ValidatedConfig {
+  const validated = validateConfig(raw, options);
+  registerSecrets(...validated.secrets);
+  return validated;
+}
+
 function auth<T>(raw: unknown, env: NodeJS.ProcessEnv = {}, secretsFiles: SecretsFile[] = []): T {
-  return validateConfig(raw, { env, secretsFiles }).config.source.client.auth as T;
+  return load(raw, { env, secretsFiles }).config.source.client.auth as T;
 }
 
 function missing(raw: unknown, env: NodeJS.ProcessEnv = {}, secretsFiles: SecretsFile[] = []): SecretMissingError {
@@ -81,7 +88,7 @@ describe('${NAME} substitution', () => {
   });
 
   it('substitutes inside strings and registers credentials', () => {
-    const { config } = validateConfig(source('${BASE_URL}'), { env: { PAGERDUTY_API_KEY: 'pd-secret-999', BASE_URL: 'http://localhost:9999' } });
+    const { config } = load(source('${BASE_URL}'), { env: { PAGERDUTY_API_KEY: 'pd-secret-999', BASE_URL: 'http://localhost:9999' } });
     expect(config.source.client.headers).toEqual({ Authorization: 'Token token=pd-secret-999' });
     expect(config.source.client.base_url).toBe('http://localhost:9999');
     expect(redact('sent pd-secret-999')).toBe('sent ***');
@@ -158,7 +165,7 @@ describe('literal secrets in the file', () => {
     ['endpoint auth', { client, resources: [{ name: 'a', endpoint: { auth: { token: LITERAL } } }] }, 'resources[0].endpoint.auth.token'],
     ['kafka sasl password', { source: { client, resources: ['a'] }, kafka: { sasl: { mechanism: 'plain', username: 'u', password: LITERAL } } }, 'kafka.sasl.password'],
   ])('%s: a warning names the path, never the value', (_name, raw, path) => {
-    const { warnings } = validateConfig(raw, { env: {} });
+    const { warnings } = load(raw, { env: {} });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(`${path}: a literal secret is written in the config file`);
     expect(warnings[0]).toContain('{ "$secret": ');

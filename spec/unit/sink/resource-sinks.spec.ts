@@ -1,6 +1,7 @@
 import { validateConfig } from '../../../lib/config/validate';
 import { ConfigError, SchemaRegistryError } from '../../../lib/errors';
 import { redact } from '../../../lib/secrets/redact';
+import { registerSecrets } from '../../../lib/secrets/registry';
 import type { Logger } from '../../../lib/observability/logger';
 import { buildSinks, registerSchemas } from '../../../lib/sink/resource-sinks';
 import type { SchemaRegistry } from '../../../lib/sink/schema-registry';
@@ -11,12 +12,13 @@ const schema = compileSchema('incidents', { type: 'record', name: 'Incident', na
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => silent };
 
 function loaded(delivery: Record<string, unknown>) {
-  const { config, resources } = validateConfig({
+  const { config, resources, secrets } = validateConfig({
     pipeline_name: 'p',
     source: { client: { base_url: 'http://api' }, resource_defaults: { primary_key: 'id' }, resources: [{ name: 'incidents', endpoint: { path: '/i' } }] },
     topics: { prefix: 'prod.' },
     delivery,
   }, { env: {} });
+  registerSecrets(...secrets); // as loadConfig does
   return { pipeline: config, resources };
 }
 
