@@ -122,12 +122,12 @@ describe('Dockerfile', () => {
 describe('docker-compose.yml', () => {
   it('interpolates ${VAR:-default} in commands and environments as compose does', () => {
     const defaults = serviceProcess(services.producer, runtime, {});
-    expect(defaults.argv.slice(-2)).toEqual(['--interval', '5m']);
+    expect(defaults.argv.slice(-6, -4)).toEqual(['--interval', '5m']);
     expect(defaults.env.API_KEY).toBe('demo-key');
     expect(serviceProcess(services.simulator, runtime, { API_KEY: '' }).env.SIMULATOR_API_KEY).toBe('demo-key');
 
     const set = serviceProcess(services.producer, runtime, { API_KEY: 'k-1', RUN_INTERVAL: '3s' });
-    expect(set.argv).toEqual(['node', 'dist/lib/cli.js', 'run', '--config', 'examples/pipeline.yaml', '--interval', '3s']);
+    expect(set.argv).toEqual(['node', 'dist/lib/cli.js', 'run', '--config', 'examples/pipeline.yaml', '--interval', '3s', '--metrics-port', '9464', '--metrics-host', '0.0.0.0']);
     expect(set.env).toEqual({ NODE_ENV: 'production', KAFKA_BROKERS: 'kafka:9092', BASE_URL: 'http://simulator:8080', API_KEY: 'k-1' });
   });
 
@@ -150,10 +150,11 @@ describe('docker-compose.yml', () => {
     const owned = [...topics.map((t) => t.topic), stateTopic, deadLetterTopic];
     const children: Child[] = [];
     let port: number;
+    let metricsPort: number;
 
     beforeAll(async () => {
       await deleteTopics(owned);
-      [port] = await freePorts(1);
+      [port, metricsPort] = await freePorts(2);
     }, 60_000);
 
     afterAll(async () => {
@@ -164,11 +165,12 @@ describe('docker-compose.yml', () => {
 
     /**
      * The one substitution: container host names become this machine's — `kafka:9092` the test
-     * broker, `simulator:8080` (and the simulator's `--port 8080`) a free local port.
+     * broker, `simulator:8080` (and the simulator's `--port 8080`) a free local port, the
+     * producer's `--metrics-port 9464` another (each container has that port to itself).
      */
     function local({ argv, env }: ServiceProcess): { argv: string[]; env: Record<string, string> } {
       const swap = (value: string) => value.replace('kafka:9092', testBrokers().join(',')).replace('simulator:8080', `127.0.0.1:${port}`);
-      const args = argv.map((arg, i) => (argv[i - 1] === '--port' && arg === '8080' ? String(port) : swap(arg)));
+      const args = argv.map((arg, i) => (argv[i - 1] === '--port' && arg === '8080' ? String(port) : argv[i - 1] === '--metrics-port' ? String(metricsPort) : swap(arg)));
       return { argv: args, env: Object.fromEntries(Object.entries(env).map(([name, value]) => [name, swap(value)])) };
     }
 
@@ -192,6 +194,8 @@ describe('docker-compose.yml', () => {
       const producer = start('producer');
       const finished = () => logLines(producer.stderr()).filter((l) => l.msg === 'run finished').length;
       await waitFor(producer, () => finished() >= 2, 60_000, 'two producer runs finished');
+      // What the compose healthcheck asks: the one replica started here runs the pipeline.
+      expect(await (await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).text()).toBe(`ready: active (${example.pipeline_name})\n`);
       producer.process.kill('SIGTERM');
       expect(await within(producer.exited, 30_000, 'producer exit after SIGTERM')).toBe(0);
       expect(producer.stderr().match(/^resource\s{2,}topic\s{2,}pages/gm)?.length).toBeGreaterThanOrEqual(2);
