@@ -6,7 +6,7 @@ import { emptyState, type ResourceState } from '../../../lib/state/checkpoint';
 const TOPIC = 'orders.coordination';
 
 function member(clientId: string, assignment: Record<string, number[]> | null) {
-  const memberAssignment = assignment === null ? Buffer.alloc(0) : AssignerProtocol.MemberAssignment.encode({ version: 0, assignment });
+  const memberAssignment = assignment === null ? Buffer.alloc(0) : AssignerProtocol.MemberAssignment.encode({ version: 0, assignment, userData: Buffer.alloc(0) });
   return { memberId: `${clientId}-id`, clientId, clientHost: '/10.0.0.1', memberMetadata: Buffer.alloc(0), memberAssignment };
 }
 
