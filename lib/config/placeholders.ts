@@ -1,59 +1,11 @@
 /**
- * dlt's `{placeholder}` syntax in endpoint strings (Python `str.format` style: `{{`/`}}` are
- * literal braces). Used here to find a resource's parent and to check placeholders at load
- * time; the request stage does the actual substitution.
+ * Where an endpoint holds `{placeholder}` templates, and the parents they name. Used here to find
+ * a resource's parent and to check placeholders at load time, with the parser the request stage
+ * renders with (`lib/template/parse.ts`).
  */
+import { scanTemplate, type TemplateScan } from '../template/parse';
 import type { EndpointConfig } from './types';
 import { isPlainObject } from './values';
-
-export interface TemplateScan {
-  /** Field names in order of appearance, without `!conversion` or `:format`. */
-  fields: string[];
-  /** Why the string is not a valid template, if it is not. */
-  problem?: string;
-}
-
-/**
- * The placeholders of one string, or why it is not a template. Same rules as the request
- * stage's parser (lib/http/placeholders.ts), checked here so a bad template fails at start-up:
- * brackets in a field name are kept (`{resources.p.items[0].id}`), `!s`/`!r` conversions are
- * allowed, format specs and empty `{}` are not.
- */
-export function scanTemplate(text: string): TemplateScan {
-  const fields: string[] = [];
-  const fail = (problem: string): TemplateScan => ({ fields, problem });
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '}') {
-      if (text[i + 1] !== '}') return fail('single "}" (write "}}" for a literal brace)');
-      i++;
-    } else if (text[i] === '{') {
-      if (text[i + 1] === '{') {
-        i++;
-        continue;
-      }
-      let j = i + 1;
-      for (let inBracket = false; j < text.length; j++) {
-        const c = text[j];
-        if (c === '[') inBracket = true;
-        else if (c === ']') inBracket = false;
-        else if (!inBracket && (c === '}' || c === '!' || c === ':')) break;
-        else if (!inBracket && c === '{') return fail('unmatched "{" (write "{{" for a literal brace)');
-      }
-      if (j >= text.length) return fail('unmatched "{" (write "{{" for a literal brace)');
-      const field = text.slice(i + 1, j);
-      if (field === '') return fail('empty placeholder "{}"; placeholders need a name');
-      if (text[j] === '!') {
-        if (text[j + 1] !== 's' && text[j + 1] !== 'r') return fail(`unsupported conversion in "{${field}!…}" (supported: !s, !r)`);
-        j += 2;
-      }
-      if (text[j] === ':') return fail(`format spec in "{${field}:…}" is not supported`);
-      if (text[j] !== '}') return fail(`expected "}" after "{${field}"`);
-      fields.push(field);
-      i = j;
-    }
-  }
-  return { fields };
-}
 
 export type PlaceholderLocation = 'path' | 'params' | 'json' | 'data' | 'headers';
 

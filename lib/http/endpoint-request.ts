@@ -13,17 +13,9 @@ import type {
   ResolveParamConfig,
 } from '../config/types';
 import { ConfigError, ResponseError } from '../errors';
-import {
-  compileFieldPath,
-  getPath,
-  MISSING,
-  placeholdersIn,
-  pythonStr,
-  render,
-  renderDeep,
-  type MissingPlaceholder,
-  type PlaceholderContext,
-} from './placeholders';
+import { compileFieldPath, getPath, MISSING } from '../selection/field-path';
+import { pythonStr } from '../template/python';
+import { placeholdersIn, render, renderDeep, type MissingPlaceholder, type PlaceholderContext } from '../template/render';
 import type { PageRequest } from './request';
 import { joinUrl } from './url';
 

@@ -1,11 +1,10 @@
 /**
- * Reading a record's cursor value (`incremental.cursor_path`, dlt §8.2). A plain field name is a
- * property read; dotted names and indexes (`meta.updated_at`, `versions[0].at`) use the field-path
- * subset of `lib/http/placeholders.ts`. Full JSONPath (wildcards, filters) is not supported here.
+ * Reading a record's cursor value (`incremental.cursor_path`, dlt §8.2). dlt evaluates the path
+ * as JSONPath; a record has one cursor, so it is a field path (`meta.updated_at`,
+ * `versions[0].at`: JSONPath's names and indexes, see `selection/field-path.ts`). A plain field
+ * name, the common case, is read directly without parsing, so any key works.
  */
-import { compileFieldPath, getPath, MISSING } from '../http/placeholders';
-
-export { MISSING } from '../http/placeholders';
+import { compileFieldPath, getPath, MISSING } from '../selection/field-path';
 
 /** Returns the cursor value of a record, or {@link MISSING} when the path matches nothing. */
 export type CursorReader = (record: unknown) => unknown;
