@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { JsonValue, ResolvedResource } from '../config/types';
 import { ConfigError } from '../errors';
-import { incrementalParamOf } from '../http/endpoint-request';
 import { createIncrementalFilter } from '../incremental/filter';
+import { incrementalParamOf } from '../incremental/forms';
 import type { IncrementalState } from '../incremental/types';
 import type { ResourcePlan } from '../pipeline';
 import { beginRun, canResume, type ResourceState } from '../state/checkpoint';

@@ -1,7 +1,7 @@
 /** Run plans for extraction without stored state (preview, check, dry runs of new pipelines). */
 import type { ResolvedResource } from '../config/types';
-import { incrementalParamOf } from '../http/endpoint-request';
 import { createIncrementalFilter } from '../incremental/filter';
+import { incrementalParamOf } from '../incremental/forms';
 import type { ResourcePlan } from '../pipeline';
 
 /** Each resource starts from its configured `initial_value`, as a first dlt run would. */

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { concatMap, EMPTY, finalize, from, map, mergeMap, Observable, takeWhile } from 'rxjs';
 import type { ClientConfig, JsonValue, ResolvedResource } from '../config/types';
 import { Rest2KafkaError, ResponseError } from '../errors';
-import { buildInitialRequest, includeFromParent } from '../http/endpoint-request';
+import { buildInitialRequest } from '../http/endpoint-request';
 import type { PageRequest } from '../http/request';
 import type { IncrementalFilter } from '../incremental/filter';
 import { detectPaginator } from '../pagination/detect';
@@ -16,6 +16,7 @@ import { paginate, type FetchPage } from '../pagination/paginate';
 import { compileProcessingSteps } from '../selection/processing-steps';
 import type { RecordJson } from '../selection/record-json';
 import { holdPage, type Holdable } from '../pagination/page-hold';
+import { includeFromParent } from './include-from-parent';
 
 export interface ExtractedPage extends Holdable {
   resource: string;

@@ -3,29 +3,15 @@
  * its endpoint config (pure): placeholders, static and `resolve` path params, incremental params,
  * headers and bodies. See shared/reference/dlt-rest-api.md §5, §7, §8.1 and §9.
  */
-import type {
-  ClientConfig,
-  IncrementalConfig,
-  IncrementalParamConfig,
-  JsonValue,
-  ParamValue,
-  ResolvedResource,
-  ResolveParamConfig,
-} from '../config/types';
+import type { ClientConfig, IncrementalConfig, JsonValue, ParamValue, ResolvedResource, ResolveParamConfig } from '../config/types';
 import { ConfigError, ResponseError } from '../errors';
+import { incrementalParamOf, isIncrementalParam } from '../incremental/forms';
+import type { IncrementalValues } from '../incremental/types';
 import { compileFieldPath, getPath, MISSING } from '../selection/field-path';
 import { pythonStr } from '../template/python';
 import { placeholdersIn, render, renderDeep, type MissingPlaceholder, type PlaceholderContext } from '../template/render';
 import type { PageRequest } from './request';
 import { joinUrl } from './url';
-
-/** The four incremental values placeholders and start/end params can use (raw, before `convert`). */
-export interface IncrementalValues {
-  initial_value: JsonValue;
-  start_value: JsonValue;
-  last_value: JsonValue;
-  end_value: JsonValue;
-}
 
 export interface RequestContext {
   /** The parent record this request is made for (dependent resources only). */
@@ -35,47 +21,6 @@ export interface RequestContext {
    * values are used (start = last = `initial_value`).
    */
   incremental?: IncrementalValues;
-}
-
-/** The incremental config a resource runs with, and the query params that carry it. */
-export interface EffectiveIncremental {
-  config: IncrementalConfig;
-  /** Query param receiving `convert(start value)`: form (C)'s param name or form (B)'s `start_param`. */
-  startParam: string | null;
-  /** Query param receiving `convert(end_value)`: form (B)'s `end_param`. */
-  endParam: string | null;
-  /** `param` for form (C), `endpoint` for forms (A)/(B). */
-  form: 'param' | 'endpoint';
-}
-
-/**
- * The effective incremental config: a `{type: "incremental"}` param (form C) wins over
- * `endpoint.incremental` (forms A/B). More than one such param is a ConfigError.
- *
- * @example
- * incrementalParamOf(resourceWith({ params: { since: { type: 'incremental', cursor_path: 'updated_at' } } }));
- * // { config: { cursor_path: 'updated_at' }, startParam: 'since', endParam: null, form: 'param' }
- */
-export function incrementalParamOf(resource: ResolvedResource): EffectiveIncremental | null {
-  const params = resource.endpoint.params ?? {};
-  const forms = Object.entries(params).filter((entry): entry is [string, IncrementalParamConfig] =>
-    isSpecial(entry[1], 'incremental'),
-  );
-  if (forms.length > 1) {
-    throw new ConfigError(
-      `resource "${resource.name}": only one incremental param is allowed per endpoint; found ${forms.map(([k]) => k).join(', ')}`,
-      { context: { resource: resource.name, path: 'endpoint.params' } },
-    );
-  }
-  if (forms.length === 1) {
-    const [name, param] = forms[0];
-    const config: IncrementalConfig = { ...param };
-    delete (config as Partial<IncrementalParamConfig>).type;
-    return { config, startParam: name, endParam: null, form: 'param' };
-  }
-  const config = resource.endpoint.incremental;
-  if (!config) return null;
-  return { config, startParam: config.start_param ?? null, endParam: config.end_param ?? null, form: 'endpoint' };
 }
 
 /**
@@ -105,7 +50,7 @@ export function buildInitialRequest(
   const boundInPath = new Set<string>();
   const pathNames = new Set(placeholdersIn(endpoint.path));
   for (const [name, value] of Object.entries(params)) {
-    if (isSpecial(value, 'resolve')) {
+    if (isResolveParam(value)) {
       if (!pathNames.has(name)) {
         throw new ConfigError(
           `resource "${resource.name}" defines resolve param "${name}" that is not bound in path "${endpoint.path}"; use {resources.<parent>.<field>} to reference a parent field in query params`,
@@ -114,7 +59,7 @@ export function buildInitialRequest(
       }
       pathContext[name] = resolveParam(resource, name, value, context);
       boundInPath.add(name);
-    } else if (!isSpecial(value, 'incremental') && pathNames.has(name)) {
+    } else if (!isIncrementalParam(value) && pathNames.has(name)) {
       pathContext[name] = value;
       boundInPath.add(name);
     }
@@ -125,7 +70,7 @@ export function buildInitialRequest(
   const query: Record<string, string | null> = {};
   for (const [rawName, value] of Object.entries(params)) {
     if (boundInPath.has(rawName)) continue;
-    if (isSpecial(value, 'incremental')) {
+    if (isIncrementalParam(value)) {
       // Only the winning form (C) param carries a value; incrementalParamOf rejects a second one.
       if (incremental && values) setIncrementalParam(query, rawName, incremental.config, values.start_value);
       continue;
@@ -158,45 +103,10 @@ export function buildInitialRequest(
   return request;
 }
 
-/**
- * Copies `include_from_parent` fields onto child records as `_<parent>_<key>` (dlt §9). A key
- * the parent record lacks is an error even when there are no child records, as in dlt.
- *
- * @example
- * includeFromParent([{ body: 'hi' }], 'posts', { id: 7, title: 't' }, ['id']); // [{ body: 'hi', _posts_id: 7 }]
- */
-export function includeFromParent(
-  records: readonly unknown[],
-  parentName: string,
-  parentRecord: Record<string, unknown>,
-  keys: readonly string[],
-): Record<string, unknown>[] {
-  const extra: Record<string, unknown> = {};
-  for (const key of keys) {
-    if (!Object.prototype.hasOwnProperty.call(parentRecord, key)) {
-      throw new ResponseError(
-        `include_from_parent: field "${key}" is missing from a record of parent resource "${parentName}"; available fields: ${Object.keys(parentRecord).join(', ') || '(none)'}`,
-        { context: { parent: parentName, field: key } },
-      );
-    }
-    extra[`_${parentName}_${key}`] = parentRecord[key];
-  }
-  return records.map((record) => {
-    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-      throw new ResponseError(`include_from_parent: a child record of parent "${parentName}" is not an object`, {
-        context: { parent: parentName },
-      });
-    }
-    return { ...(record as Record<string, unknown>), ...extra };
-  });
-}
-
 // ---------------------------------------------------------------- helpers
 
-function isSpecial(value: ParamValue | undefined, type: 'resolve'): value is ResolveParamConfig;
-function isSpecial(value: ParamValue | undefined, type: 'incremental'): value is IncrementalParamConfig;
-function isSpecial(value: ParamValue | undefined, type: string): boolean {
-  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === type;
+function isResolveParam(value: ParamValue | undefined): value is ResolveParamConfig {
+  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'resolve';
 }
 
 /** The run values to use: the caller's, else the no-state ones (start = last = `initial_value`). */

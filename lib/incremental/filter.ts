@@ -5,13 +5,12 @@
  */
 import type { IncrementalConfig, JsonValue } from '../config/types';
 import { ResponseError } from '../errors';
-import type { IncrementalValues } from '../http/endpoint-request';
 import { MISSING } from '../selection/field-path';
 import { compareCursor, describeCursor } from './compare';
 import { compileCursor } from './cursor';
 import { recordHash } from './record-hash';
 import { directionOf, hasLag, isStateless, startValue } from './start-value';
-import type { IncrementalState } from './types';
+import type { IncrementalState, IncrementalValues } from './types';
 
 export interface IncrementalFilterOptions {
   /** Resource name, for error messages. */

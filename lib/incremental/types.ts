@@ -17,3 +17,11 @@ export interface IncrementalState {
    */
   unique_hashes: string[];
 }
+
+/** The four incremental values placeholders and start/end params can use (raw, before `convert`). */
+export interface IncrementalValues {
+  initial_value: JsonValue;
+  start_value: JsonValue;
+  last_value: JsonValue;
+  end_value: JsonValue;
+}

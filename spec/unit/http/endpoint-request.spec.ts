@@ -1,6 +1,7 @@
 import type { ClientConfig, EndpointConfig, ResolvedResource } from '../../../lib/config/types';
 import { ConfigError, ResponseError } from '../../../lib/errors';
-import { buildInitialRequest, includeFromParent, incrementalParamOf } from '../../../lib/http/endpoint-request';
+import { buildInitialRequest } from '../../../lib/http/endpoint-request';
+import { incrementalParamOf } from '../../../lib/incremental/forms';
 
 const client: ClientConfig = { base_url: 'https://api.example.com/v1/' };
 
@@ -239,19 +240,5 @@ describe('buildInitialRequest: incremental forms', () => {
     const incremental = { cursor_path: 't', start_param: 'since' };
     expect(incrementalParamOf(resource({ path: 'x', incremental }))).toEqual({ config: incremental, startParam: 'since', endParam: null, form: 'endpoint' });
     expect(incrementalParamOf(resource({ path: 'x' }))).toBeNull();
-  });
-});
-
-describe('includeFromParent', () => {
-  it('adds _<parent>_<key> fields to every child record', () => {
-    expect(includeFromParent([{ body: 'a' }, { body: 'b', _posts_id: 'old' }], 'posts', post, ['id', 'kind'])).toEqual([
-      { body: 'a', _posts_id: 5, _posts_kind: 'blog' },
-      { body: 'b', _posts_id: 5, _posts_kind: 'blog' },
-    ]);
-  });
-
-  it('a key missing from the parent is an error even with no child records', () => {
-    expect(() => includeFromParent([], 'posts', post, ['author'])).toThrow(ResponseError);
-    expect(() => includeFromParent([], 'posts', post, ['author'])).toThrow(/"author".*"posts"/);
   });
 });
