@@ -2,6 +2,10 @@
  * Dot paths into a JSON request body (`page_body_path: "pagination.page"`), for POST APIs that
  * take their paging parameters in the body. Never mutates: objects along the path are copied,
  * siblings are shared.
+ *
+ * Not JSONPath, unlike the paths that read a response (`selection/json-path.ts`): dlt's
+ * `*_body_path` settings are dot-separated key paths, and they name where to write, which a
+ * query language cannot say (a wildcard or filter has no single place to create).
  */
 import { ConfigError } from '../errors';
 import type { JsonValue } from '../config/types';
