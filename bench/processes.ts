@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** GNU time reports peak RSS and CPU time of the process it runs (and of nothing else). */
 const GNU_TIME = '/usr/bin/time';
@@ -102,7 +103,7 @@ export async function settle(): Promise<{ seconds: number; idle: number }> {
   let idle = 0;
   do {
     const before = cpuTimes();
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await sleep(1000);
     const after = cpuTimes();
     idle = (after.idle - before.idle) / Math.max(1, after.total - before.total);
   } while (idle < SETTLE_IDLE && Date.now() - started < SETTLE_MAX_MS);

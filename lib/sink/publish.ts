@@ -15,6 +15,7 @@
  */
 // First: the kafkajs fast paths must be in the module cache before kafkajs loads (preload.ts).
 import { kafkajsFastPaths } from '../preload';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Admin, CompressionTypes, ICustomPartitioner, Kafka, Partitioners, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
 import type { Compression } from '../config/types';
 import { KafkaError } from '../errors';
@@ -183,6 +184,6 @@ export async function waitUntilReadable(admin: Admin, topic: string, written: Re
     if (Date.now() > deadline) {
       throw new KafkaError(`records written to ${topic} did not become readable within ${timeoutMs} ms (transaction markers not written?)`, { code: 'KAFKA_NOT_STABLE', retriable: true });
     }
-    await new Promise((resolve) => setTimeout(resolve, delay));
+    await sleep(delay);
   }
 }

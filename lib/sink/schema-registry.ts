@@ -9,6 +9,7 @@
  * field encryption rest2kafka does not use. Both would still need their errors re-worded.
  * API: https://docs.confluent.io/platform/current/schema-registry/develop/api.html
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SchemaRegistryConfig, SubjectNameStrategy } from '../config/types';
 import { SchemaRegistryError } from '../errors';
 import { redact } from '../secrets/redact';
@@ -65,7 +66,7 @@ export function createSchemaRegistry(config: SchemaRegistryConfig, options: Regi
     const url = `${base}${path}`;
     let last: SchemaRegistryError | undefined;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, backoff(attempt - 1)));
+      if (attempt > 1) await sleep(backoff(attempt - 1));
       let response: Response;
       try {
         response = await doFetch(url, {

@@ -3,6 +3,7 @@
  * write disposition: compaction is what turns keyed records into merge (upsert) semantics,
  * so appending into a compacted topic, or merging into a delete-policy one, is refused.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
 import { ConfigResourceTypes } from 'kafkajs';
 import { KafkaError } from '../errors';
@@ -110,6 +111,6 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30000)
       if (Date.now() > deadline) throw error;
     }
     if (Date.now() > deadline) throw new KafkaError(`topics ${topics.join(', ')} were created but have no partition leader after ${timeoutMs} ms; check the broker log`, { code: 'KAFKA_TOPIC_NOT_READY', retriable: true });
-    await new Promise((resolve) => setTimeout(resolve, delay));
+    await sleep(delay);
   }
 }

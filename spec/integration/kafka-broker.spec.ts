@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Admin, ConfigResourceTypes, Kafka, Message, Producer, ProducerConfig } from 'kafkajs';
 import { startBroker } from '../../scripts/kafka/broker';
 import { parseExtraConfig } from '../../scripts/kafka/config';
@@ -115,7 +116,7 @@ describe('Kafka broker (kafkajs 2.2.4 against Kafka 4.4)', () => {
     // read_committed reader stops short of the last transaction (bounded wait, not a sleep).
     let committed = await readAllFromStart(topic);
     for (let tries = 0; committed.length < 4 && tries < 50; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
       committed = await readAllFromStart(topic);
     }
     const uncommitted = await readAllFromStart(topic, { readUncommitted: true });

@@ -3,6 +3,7 @@
  * shaped by the output flags, and user mistakes that need a socket to happen.
  */
 import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import fetch from 'node-fetch';
 import { main } from '../../../lib/cli';
 import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
@@ -80,7 +81,7 @@ it('counts the failed runs of run --interval by error code on /metrics', async (
   try {
     let text = '';
     for (let i = 0; i < 50 && !/rest2kafka_runs_failed_total\{code="\w+"\} [1-9]/.test(text); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
       text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
     }
     expect(text).toMatch(/rest2kafka_runs_failed_total\{code="\w+"\} [1-9]/);

@@ -3,6 +3,7 @@
  * HTTP client that answers after a delay and counts what is in flight. A consumer like the
  * delivery's holds each page it receives and lets it go after a simulated commit.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { lastValueFrom, Observable, tap } from 'rxjs';
 import { validateConfig } from '../../../lib/config/validate';
 import type { ResolvedResource } from '../../../lib/config/types';
@@ -158,7 +159,7 @@ describe('extract: pages that arrive out of order are held too', () => {
     const slow = api.http.send;
     api.http.send = async (request, signal) => {
       const offset = Number(request.params.offset ?? 0);
-      if ((offset / 10) % 4 === 1) await new Promise((resolve) => setTimeout(resolve, 3));
+      if ((offset / 10) % 4 === 1) await sleep(3);
       return slow(request, signal);
     };
     const { client, resources } = configure({ page_concurrency: 4 }, [parents]);
