@@ -1,6 +1,11 @@
 /** Small value helpers shared by the validator, the secret resolver and the defaults. */
 import type { SecretRef } from './types';
 
+/**
+ * A plain object of the config (a literal or JSON/YAML mapping). Stricter than
+ * `selection/json-object.ts`'s isJsonObject, on purpose: a module config may hold class
+ * instances (a custom auth or paginator, a Date), and those are values, not config objects.
+ */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   // Compared structurally, not with `=== Object.prototype`: a module config is evaluated by

@@ -10,6 +10,7 @@
  * Avro names; mixed kinds become a union. Guesses that need a human get a `doc` saying so.
  */
 import type { Type } from 'avsc';
+import { isJsonObject } from '../selection/json-object';
 
 /** An Avro schema as JSON. */
 export type AvroSchema = string | AvroSchema[] | { [key: string]: unknown };
@@ -44,7 +45,7 @@ export function inferSchema(records: readonly unknown[], name: string, namespace
   const root = emptyShape();
   let samples = 0;
   for (const record of records) {
-    if (!isObject(record)) continue;
+    if (!isJsonObject(record)) continue;
     observe(root, record);
     samples++;
   }
@@ -214,8 +215,4 @@ function inline(value: unknown): string {
 
 function isAvscType(value: unknown): value is Type {
   return typeof (value as Type | null)?.schema === 'function' && typeof (value as Type).typeName === 'string';
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -8,6 +8,7 @@
 import type { Type, types } from 'avsc';
 import type { SchemaContractMode } from '../config/types';
 import type { KeyOf } from '../keying/primary-key';
+import { isJsonObject } from '../selection/json-object';
 import type { CompiledSchema } from './schemas';
 import { findUndeclaredFields } from './undeclared-fields';
 
@@ -72,7 +73,7 @@ export function validatePage(
   const fastCheck = contract === 'evolve' ? undefined : STRICT;
   for (let i = 0; i < records.length; i++) {
     const record = records[i];
-    if (isObject(record) && type.isValid(record, fastCheck)) result.valid.push(record);
+    if (isJsonObject(record) && type.isValid(record, fastCheck)) result.valid.push(record);
     else classify(record, i, schema, contract, keyOf, result);
   }
   return result;
@@ -88,7 +89,7 @@ function classify(
 ): void {
   const key = keyOf(record);
   const who = key === null ? `record #${index} (no ${keyOf.label})` : `record ${keyOf.label}=${key}`;
-  if (!isObject(record)) {
+  if (!isJsonObject(record)) {
     const reason = `${who} does not match schema ${schema.name}: expected an object, got ${describeValue(record)}`;
     result.invalid.push({ record, key, reason, paths: [] });
     return;
@@ -188,8 +189,4 @@ function describeValue(value: unknown): string {
   if (value !== null && typeof value === 'object') return 'an object';
   const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}…` : text;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
