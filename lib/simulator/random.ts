@@ -23,9 +23,20 @@ function hash3(seed: number, index: number, salt: number): number {
 /** A draw-sequence for one (seed, index, salt): each call returns the next float in [0, 1). */
 export type Rng = () => number;
 
-/** A small fast generator (mulberry32) seeded from {@link hash3}. */
+/** A generator for one (seed, index, salt), seeded from {@link hash3}. */
 export function rngFor(seed: number, index: number, salt: number): Rng {
-  let state = hash3(seed, index, salt);
+  return mulberry32(hash3(seed, index, salt));
+}
+
+/**
+ * mulberry32: a small, fast 32-bit generator; the same seed gives the same sequence, so a fuzz
+ * run or a fault schedule replays from its seed.
+ *
+ * @example
+ * const random = mulberry32(42); random(); // 0.6011037519201636, every time
+ */
+export function mulberry32(seed: number): Rng {
+  let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;

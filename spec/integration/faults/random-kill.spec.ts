@@ -12,6 +12,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
 import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
+import { mulberry32 } from '../../../lib/simulator/random';
 import { createTestKafka, testBrokers } from '../../support/kafka';
 import { checkOracle, oracleViolations } from '../../support/oracle';
 import { incrementalIncidentsResource, runCli, writePipeline, type TestPipeline } from '../../support/pipeline';
@@ -74,17 +75,6 @@ async function firstCommit(topic: string, before: number, exited: () => boolean)
   while (!exited() && (await committedOffsets(topic)) <= before) await sleep(10);
 }
 
-/** mulberry32, seeded: the sequence of kill delays replays with R2K_FAULT_SEED. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe.each([
   ['transactional', true],
   ['idempotent (transactions: false)', false],
@@ -101,7 +91,7 @@ describe.each([
     });
     pipelines.push(p);
     const oracle = { control: sim.control, resources: [{ resource: 'incidents' as const, topic: p.topic('incidents') }], stateTopic: p.stateTopic, pipeline: p.name };
-    const random = rng(SEED + (transactional ? 0 : 1));
+    const random = mulberry32(SEED + (transactional ? 0 : 1));
     const outputs: string[] = [];
     const violations: string[] = [];
 

@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { validateConfig } from '../../../lib/config/validate';
 import { ConfigError, SecretMissingError } from '../../../lib/errors';
 import { clearSecrets } from '../../../lib/secrets/registry';
+import { mulberry32 } from '../../../lib/simulator/random';
 
 const EXAMPLE = parse(readFileSync(path.resolve(__dirname, '../../../examples/pipeline.yaml'), 'utf8')) as Record<string, unknown>;
 const BASE_SEED = Number(process.env.R2K_FUZZ_SEED ?? 20_241_128);
@@ -18,18 +19,6 @@ const MUTATIONS = Number(process.env.R2K_FUZZ_RUNS ?? 500);
 const ENV = { API_KEY: 'fuzz-key' };
 
 afterAll(() => clearSecrets());
-
-/** mulberry32: small, seedable, good enough to pick mutations. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Json = unknown;
 type Container = Record<string, Json> | Json[];
@@ -126,7 +115,7 @@ interface Outcome {
 }
 
 function fuzzOnce(seed: number): Outcome {
-  const random = rng(seed);
+  const random = mulberry32(seed);
   const config = structuredClone(EXAMPLE);
   const mutations = Array.from({ length: 1 + Math.floor(random() * 3) }, () => mutate(config, random));
   try {
