@@ -1,7 +1,8 @@
 import { lastValueFrom, tap } from 'rxjs';
 import { loadConfig } from '../config/load';
-import { ConfigError } from '../errors';
+import { selectedResources } from '../config/selected';
 import { freshPlans } from '../extract/plans';
+import { compileKey, type KeyOf } from '../keying/primary-key';
 import { extract, extractionHttpClient } from '../pipeline';
 import { intFlag, parseFlags, requireFlag } from './args';
 import { commandLogger, OUTPUT_HELP, OUTPUT_OPTIONS } from './output';
@@ -37,12 +38,8 @@ Exit codes: 0 ok, 2 config, 3 source API, 4 credentials, 130 interrupted.`,
     const loaded = await loadConfig(requireFlag('preview', 'config', values.config), { env: io.env });
     for (const warning of loaded.warnings) logger.warn(warning);
     const { resources } = loaded;
-    const only = values.resource ?? [];
-    for (const name of only) {
-      if (!resources.some((r) => r.name === name)) throw new ConfigError(`--resource ${name}: no such resource; the config defines: ${resources.map((r) => r.name).join(', ')}`, { code: 'USAGE' });
-    }
-    const wanted = new Set(resources.filter((r) => (only.length ? only.includes(r.name) : r.selected)).map((r) => r.name));
-    const keyFields = new Map(resources.map((r) => [r.name, r.primaryKey]));
+    const wanted = new Set(selectedResources(resources, values.resource ?? []).map((r) => r.name));
+    const keys = new Map(resources.map((r) => [r.name, compileKey(r.primaryKey)]));
     const client = loaded.pipeline.source.client;
     const http = extractionHttpClient(client);
     try {
@@ -59,13 +56,10 @@ Exit codes: 0 ok, 2 config, 3 source API, 4 credentials, 130 interrupted.`,
         }).pipe(
           tap((event) => {
             if (event.kind !== 'page') return;
-            const fields = keyFields.get(event.page.resource) ?? [];
+            // Every page is of a resource of this config, so the lookup always finds its key.
+            const keyOf = keys.get(event.page.resource)!;
             let out = '';
-            for (const record of event.page.records) {
-              const r = record as Record<string, unknown>;
-              const key = fields.length === 0 ? null : fields.length === 1 ? (r[fields[0]] ?? null) : fields.map((f) => r[f] ?? null);
-              out += `${JSON.stringify({ resource: event.page.resource, key, value: record })}\n`;
-            }
+            for (const record of event.page.records) out += previewLine(event.page.resource, keyOf, record);
             io.stdout.write(out);
           }),
         ),
@@ -77,3 +71,15 @@ Exit codes: 0 ok, 2 config, 3 source API, 4 credentials, 130 interrupted.`,
     return 0;
   },
 };
+
+/**
+ * One output line. `key` is the Kafka key the record is published under (the sink's
+ * {@link compileKey}), or null where a run dead-letters the record for having none. A compound
+ * key's text is a JSON array and is embedded as that array, so the line stays one JSON document
+ * and its key reads exactly as the Kafka key does.
+ */
+function previewLine(resource: string, keyOf: KeyOf, record: unknown): string {
+  const key = keyOf(record);
+  const keyJson = key !== null && keyOf.fields.length > 1 ? key : JSON.stringify(key);
+  return `{"resource":${JSON.stringify(resource)},"key":${keyJson},"value":${JSON.stringify(record)}}\n`;
+}

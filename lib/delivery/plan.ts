@@ -4,8 +4,8 @@
  * initial value for a full refresh; snapshot offsets for the tombstone diff).
  */
 import { createHash } from 'node:crypto';
+import { selectedResources } from '../config/selected';
 import type { JsonValue, ResolvedResource } from '../config/types';
-import { ConfigError } from '../errors';
 import { createIncrementalFilter } from '../incremental/filter';
 import { incrementalParamOf } from '../incremental/forms';
 import type { IncrementalState } from '../incremental/types';
@@ -94,11 +94,7 @@ export function completionOnly(t: Tracker): boolean {
 
 /** The resources a run publishes: `--resource` names (checked), else the selected ones; never `skip`. */
 export function wantedResources(resources: readonly ResolvedResource[], only: readonly string[]): ResolvedResource[] {
-  const known = resources.map((r) => r.name);
-  for (const name of only) {
-    if (!known.includes(name)) throw new ConfigError(`--resource ${name}: no such resource; the config defines: ${known.join(', ')}`, { code: 'USAGE' });
-  }
-  return resources.filter((r) => (only.length ? only.includes(r.name) : r.selected) && r.writeDisposition !== 'skip');
+  return selectedResources(resources, only).filter((r) => r.writeDisposition !== 'skip');
 }
 
 /** Changes to what a resource requests make an interrupted run's resume point meaningless. */
