@@ -13,11 +13,11 @@
 import { defaultMaxListeners, setMaxListeners } from 'node:events';
 import { defer, endWith, from, ignoreElements, map, merge, mergeAll, Observable, share } from 'rxjs';
 import { createAuth } from './auth/index';
-import type { ClientConfig, ResolvedResource } from './config/types';
+import type { ResolvedClientConfig, ResolvedResource } from './config/types';
 import { createPageFetcher } from './extract/fetch-page';
 import { resourcePages, type ExtractedPage, type ResourceRun } from './extract/resource-pages';
 import { createHttpClient, type HttpClient } from './http/client';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './http/retry';
+import type { RetryPolicy } from './http/retry';
 import type { IncrementalFilter } from './incremental/filter';
 import { createRateLimitPacer } from './http/rate-limit';
 
@@ -33,7 +33,7 @@ export interface ResourcePlan {
 }
 
 export interface ExtractOptions {
-  client: ClientConfig;
+  client: ResolvedClientConfig;
   resources: readonly ResolvedResource[];
   /** Resources whose pages are emitted; their ancestors are fetched to drive them. */
   wanted: ReadonlySet<string>;
@@ -66,7 +66,7 @@ export function extract(options: ExtractOptions): Observable<PipelineEvent> {
   const families = options.resources
     .filter((r) => r.parent === null && needed.has(r.name))
     .map((root) => defer(() => family(root, undefined)));
-  return from(families).pipe(mergeAll(options.client.resource_concurrency ?? 2));
+  return from(families).pipe(mergeAll(options.client.resource_concurrency));
 
   function family(resource: ResolvedResource, parentPages: Observable<ExtractedPage> | undefined): Observable<PipelineEvent> {
     const pages = resourcePages(run(resource), parentPages).pipe(share());
@@ -85,9 +85,9 @@ export function extract(options: ExtractOptions): Observable<PipelineEvent> {
     const authConfig = resource.endpoint.auth === undefined ? options.client.auth : resource.endpoint.auth;
     const auth = createAuth(authConfig ?? null, { send: options.http.send });
     const retry: RetryPolicy = {
-      maxRetries: options.client.max_retries ?? DEFAULT_RETRY_POLICY.maxRetries,
-      backoffFactor: options.client.backoff_factor ?? DEFAULT_RETRY_POLICY.backoffFactor,
-      maxDelayMs: options.client.max_retry_delay_ms ?? DEFAULT_RETRY_POLICY.maxDelayMs,
+      maxRetries: options.client.max_retries,
+      backoffFactor: options.client.backoff_factor,
+      maxDelayMs: options.client.max_retry_delay_ms,
       onRetry: (info) => options.onRetry?.(resource.name, info),
     };
     return {
@@ -97,17 +97,17 @@ export function extract(options: ExtractOptions): Observable<PipelineEvent> {
       resume: plan.resume,
       onRestart: plan.onRestart,
       maxPages: options.maxPages,
-      pageConcurrency: resource.parent ? 1 : (options.client.page_concurrency ?? 8),
+      pageConcurrency: resource.parent ? 1 : options.client.page_concurrency,
       // dlt runs a dependent resource's items one by one unless it is `parallelized`; an
       // explicit `parallelized: false` keeps that, otherwise child_concurrency chains run at once.
-      childConcurrency: resource.parallelized === false ? 1 : (options.client.child_concurrency ?? 16),
+      childConcurrency: resource.parallelized === false ? 1 : options.client.child_concurrency,
       fetcher: () =>
         createPageFetcher({
           resource: resource.name,
           client: options.http,
           auth,
           retry,
-          retryStatuses: options.client.retry_statuses ?? [429, 500, 502, 503, 504],
+          retryStatuses: options.client.retry_statuses,
           responseActions: resource.endpoint.response_actions,
           dataSelector: resource.endpoint.data_selector,
           pacer,
@@ -125,8 +125,8 @@ export function extract(options: ExtractOptions): Observable<PipelineEvent> {
  * The most requests extraction can have in flight: every family's page chains, plus the child
  * chains. It sizes the pacer's ceiling and the HTTP agents' sockets.
  */
-export function requestsInFlight(client: ClientConfig): number {
-  return (client.page_concurrency ?? 8) * (client.resource_concurrency ?? 2) + (client.child_concurrency ?? 16);
+export function requestsInFlight(client: ResolvedClientConfig): number {
+  return client.page_concurrency * client.resource_concurrency + client.child_concurrency;
 }
 
 /**
@@ -135,6 +135,6 @@ export function requestsInFlight(client: ClientConfig): number {
  *
  * @example const http = extractionHttpClient(loaded.pipeline.source.client)
  */
-export function extractionHttpClient(client: ClientConfig): HttpClient {
-  return createHttpClient({ timeoutMs: client.timeout_ms ?? 60000, maxSockets: requestsInFlight(client) });
+export function extractionHttpClient(client: ResolvedClientConfig): HttpClient {
+  return createHttpClient({ timeoutMs: client.timeout_ms, maxSockets: requestsInFlight(client) });
 }

@@ -29,7 +29,7 @@ export async function checkKafka(loaded: LoadedConfig, logger: Logger): Promise<
   const wanted = wantedResources(loaded.resources, []);
   const sinks = buildSinks(pipeline, wanted, loadSchemaDir(pipeline, logger));
   const specs = topicSpecs(pipeline, wanted, sinks);
-  const config = { ...pipeline.kafka, connection_timeout_ms: Math.min(pipeline.kafka.connection_timeout_ms ?? CONNECTION_TIMEOUT_MS, CONNECTION_TIMEOUT_MS) };
+  const config = { ...pipeline.kafka, connection_timeout_ms: Math.min(pipeline.kafka.connection_timeout_ms, CONNECTION_TIMEOUT_MS) };
   const kafka = createKafka(config, logger, RETRIES);
   const guard = <T>(doing: string, work: Promise<T>): Promise<T> => work.catch((e: unknown) => Promise.reject(kafkaFailure(e, doing, pipeline.kafka)));
   const admin = kafka.admin();

@@ -48,7 +48,7 @@ Exit codes: 0 ok, 2 config, 5 Kafka (unreachable, or a state record it cannot re
 async function readStatus(loaded: LoadedConfig, log: Logger): Promise<PipelineStatus> {
   const { pipeline } = loaded;
   const { coordination } = pipeline;
-  const stateTopic = pipeline.delivery.state_topic!;
+  const stateTopic = pipeline.delivery.state_topic;
   const kafka = createKafka(pipeline.kafka, log);
   const admin = kafka.admin();
   try {
@@ -58,7 +58,7 @@ async function readStatus(loaded: LoadedConfig, log: Logger): Promise<PipelineSt
     const readGroup = async (): Promise<GroupView | null> => {
       if (coordination.mode === 'none') return null;
       const { groups } = await admin.describeGroups([coordination.group_id]);
-      return groupView(groups[0], coordination.topic, pipeline.kafka.client_id!);
+      return groupView(groups[0], coordination.topic, pipeline.kafka.client_id);
     };
     const [states, group] = await Promise.all([readStates(), readGroup()]);
     const units = workUnits(pipeline, loaded.resources, wantedResources(loaded.resources, []));

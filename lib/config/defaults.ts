@@ -5,13 +5,18 @@
 import { parentsOf } from './placeholders';
 import type {
   ClientConfig,
+  ClientDefaulted,
   CoordinationConfig,
   ColumnHint,
+  DeliveryConfig,
   EndpointConfig,
+  KafkaConfig,
   PipelineConfig,
+  ResolvedClientConfig,
   ResolvedResource,
   ResourceConfig,
   SourceConfig,
+  TopicsConfig,
 } from './types';
 import { isPlainObject } from './values';
 
@@ -128,20 +133,20 @@ export const CLIENT_DEFAULTS = {
   page_concurrency: 8,
   resource_concurrency: 2,
   child_concurrency: 16,
-} as const satisfies Partial<ClientConfig>;
+} as const satisfies Pick<Required<ClientConfig>, ClientDefaulted>;
 
 /** `client` with every rest2kafka HTTP setting filled in. */
-export function applyClientDefaults(client: ClientConfig): ClientConfig {
-  return { ...CLIENT_DEFAULTS, retry_statuses: [...CLIENT_DEFAULTS.retry_statuses], ...defined(client) } as ClientConfig;
+export function applyClientDefaults(client: ClientConfig): ResolvedClientConfig {
+  return { ...CLIENT_DEFAULTS, retry_statuses: [...CLIENT_DEFAULTS.retry_statuses], ...defined(client) } as ResolvedClientConfig;
 }
 
 /** A pipeline file before defaults: only `source` is required. */
 export interface RawPipelineConfig {
   pipeline_name?: string;
   source: SourceConfig;
-  kafka?: Partial<PipelineConfig['kafka']>;
-  topics?: PipelineConfig['topics'];
-  delivery?: PipelineConfig['delivery'];
+  kafka?: Partial<KafkaConfig>;
+  topics?: TopicsConfig;
+  delivery?: DeliveryConfig;
   coordination?: CoordinationConfig;
 }
 
@@ -152,6 +157,7 @@ export interface RawPipelineConfig {
 export function applyPipelineDefaults(raw: RawPipelineConfig, options: { env?: NodeJS.ProcessEnv } = {}): PipelineConfig {
   const name = raw.pipeline_name ?? 'rest2kafka';
   const envBrokers = (options.env?.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter((b) => b !== '');
+  const { schema_registry: registry, ...delivery } = raw.delivery ?? {};
   return {
     pipeline_name: name,
     source: { ...raw.source, client: applyClientDefaults(raw.source.client) },
@@ -173,7 +179,8 @@ export function applyPipelineDefaults(raw: RawPipelineConfig, options: { env?: N
       on_invalid: 'dead_letter',
       // No schemas_dir: load.ts resolves it next to the config file and must see whether it was set.
       compression: 'none',
-      ...defined(raw.delivery ?? {}),
+      ...defined(delivery),
+      ...(registry ? { schema_registry: { ...registry, subject_name_strategy: registry.subject_name_strategy ?? 'topic' } } : {}),
     },
     coordination: {
       mode: 'standby',

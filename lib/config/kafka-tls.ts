@@ -23,7 +23,7 @@ export function isPem(text: string): boolean {
  * @example
  * const kafka = await readSslFiles({ brokers: ['b:9093'], ssl: { ca: 'certs/ca.pem' } }, '/etc/rest2kafka');
  */
-export async function readSslFiles(kafka: KafkaConfig, configDir: string): Promise<KafkaConfig> {
+export async function readSslFiles<K extends KafkaConfig>(kafka: K, configDir: string): Promise<K> {
   const ssl = kafka.ssl;
   if (typeof ssl !== 'object') return kafka;
   const resolved = { ...ssl };

@@ -4,7 +4,14 @@
  *
  * These are the *validated* shapes: `lib/config/schema.ts` turns raw JSON/YAML/module input
  * into them (or a ConfigError with the exact path), and `lib/config/defaults.ts` applies
- * `resource_defaults` and dlt's defaults, producing {@link ResolvedResource}s.
+ * `resource_defaults` and dlt's defaults, producing {@link ResolvedResource}s and a
+ * {@link PipelineConfig} whose settings with a default are no longer optional.
+ *
+ * Written by hand beside the validator's specs rather than derived from them: a spec is a
+ * plain `(value, path, ctx) => unknown` function, chosen so every message (paths,
+ * did-you-mean, masked secrets) is exactly ours; typing the specs (or moving to zod/valibot)
+ * would mean rewriting the validator and re-creating each message on top of another library's.
+ * `spec/unit/config/` pins both sides: the invalid-config table and the defaults.
  */
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -217,6 +224,17 @@ export interface SourceConfig {
   resource_defaults?: Omit<ResourceConfig, 'name'>;
 }
 
+/**
+ * `T` after `config/defaults.ts` filled in the defaults of the keys `K`: those keys are
+ * required, so no stage after config loading repeats a default.
+ */
+export type Resolved<T, K extends keyof T> = T & { [P in K]-?: Exclude<T[P], undefined> };
+
+/** The `client` settings with a default (`CLIENT_DEFAULTS`). */
+export type ClientDefaulted = 'timeout_ms' | 'max_retries' | 'backoff_factor' | 'max_retry_delay_ms' | 'retry_statuses' | 'page_concurrency' | 'resource_concurrency' | 'child_concurrency';
+export type ResolvedClientConfig = Resolved<ClientConfig, ClientDefaulted>;
+export type ResolvedSourceConfig = Omit<SourceConfig, 'client'> & { client: ResolvedClientConfig };
+
 // ---------------------------------------------------------------- resolved form
 
 /** A resource after `resource_defaults` and dlt's defaults: what the pipeline runs. */
@@ -356,13 +374,22 @@ export interface CoordinationConfig {
   heartbeat_interval_ms?: number;
 }
 
-/** A pipeline file: the dlt source under `source`, rest2kafka's settings beside it. */
+export type ResolvedKafkaConfig = Resolved<KafkaConfig, 'client_id' | 'connection_timeout_ms' | 'request_timeout_ms'>;
+export type ResolvedTopicsConfig = Required<TopicsConfig>;
+export type ResolvedSchemaRegistryConfig = Resolved<SchemaRegistryConfig, 'subject_name_strategy'>;
+/** Every delivery setting but `schemas_dir` (resolved by `load.ts` against the config file) and the registry (none by default). */
+export type ResolvedDeliveryConfig = Resolved<
+  Omit<DeliveryConfig, 'schema_registry'> & { schema_registry?: ResolvedSchemaRegistryConfig },
+  'value_format' | 'transactions' | 'transactional_id' | 'transaction_timeout_ms' | 'state_topic' | 'dead_letter_topic' | 'on_invalid' | 'compression'
+>;
+
+/** A pipeline file after defaults: the dlt source under `source`, rest2kafka's settings beside it. */
 export interface PipelineConfig {
   /** Pipeline name: part of state keys and default topic names. Default `rest2kafka`. */
   pipeline_name: string;
-  source: SourceConfig;
-  kafka: KafkaConfig;
-  topics: TopicsConfig;
-  delivery: DeliveryConfig;
+  source: ResolvedSourceConfig;
+  kafka: ResolvedKafkaConfig;
+  topics: ResolvedTopicsConfig;
+  delivery: ResolvedDeliveryConfig;
   coordination: Required<CoordinationConfig>;
 }

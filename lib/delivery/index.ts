@@ -42,14 +42,14 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       kafka,
       pipeline.kafka,
       {
-        transactional: pipeline.delivery.transactions ?? true,
-        transactionalId: options.transactionalId ?? pipeline.delivery.transactional_id!,
-        transactionTimeoutMs: pipeline.delivery.transaction_timeout_ms ?? 60000,
-        compression: pipeline.delivery.compression ?? 'none',
+        transactional: pipeline.delivery.transactions,
+        transactionalId: options.transactionalId ?? pipeline.delivery.transactional_id,
+        transactionTimeoutMs: pipeline.delivery.transaction_timeout_ms,
+        compression: pipeline.delivery.compression,
       },
       log,
     );
-    const stateTopic = pipeline.delivery.state_topic!;
+    const stateTopic = pipeline.delivery.state_topic;
     // Beside the state read, as both wait out a new consumer group's first join: topics that
     // existed before this run may hold another pipeline's records (topic-owner.ts; it only warns).
     const [states] = await Promise.all([

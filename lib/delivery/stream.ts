@@ -50,7 +50,7 @@ export async function deliver(run: RunContext): Promise<RunResult> {
   const { pipeline } = options.loaded;
   const client = pipeline.source.client;
   const { trackers, plans } = await planResources(run);
-  const onInvalid = pipeline.delivery.on_invalid ?? 'dead_letter';
+  const onInvalid = pipeline.delivery.on_invalid;
   const http = extractionHttpClient(client);
   let preparedAhead = 0;
 

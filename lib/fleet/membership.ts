@@ -41,7 +41,7 @@ export async function joinFleet(kafka: Kafka, admin: Admin, pipeline: PipelineCo
       { context: { path: 'coordination.heartbeat_interval_ms' } },
     );
   }
-  await ensurePartitions(admin, coordination.topic, units, pipeline.topics.replication_factor!);
+  await ensurePartitions(admin, coordination.topic, units, pipeline.topics.replication_factor);
   const owned = new BehaviorSubject<ReadonlySet<number>>(new Set());
   const consumer = kafka.consumer({
     groupId: coordination.group_id,

@@ -24,7 +24,7 @@ export interface WorkUnit {
  * @example workUnits(pipeline, resources, wanted) // → [{ name: 'incidents', partition: 0, resources: ['incidents', 'log_entries'], … }]
  */
 export function workUnits(pipeline: PipelineConfig, resources: readonly ResolvedResource[], wanted: readonly ResolvedResource[]): WorkUnit[] {
-  const baseId = pipeline.delivery.transactional_id!;
+  const baseId = pipeline.delivery.transactional_id;
   if (pipeline.coordination.mode !== 'distributed') {
     return [{ name: pipeline.pipeline_name, partition: 0, resources: wanted.map((r) => r.name), transactionalId: baseId }];
   }

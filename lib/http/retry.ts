@@ -26,9 +26,6 @@ export interface RetryPolicy {
   onRetry?(info: RetryInfo): void;
 }
 
-/** The seed's policy: 3 retries, factor 2, waits capped at 300 s (dlt's cap). */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 3, backoffFactor: 2, maxDelayMs: 300_000 };
-
 /**
  * Resubscribes to the source after a retriable failure (`isRetriable` along the cause chain),
  * waiting per {@link retryDelayMs}. Non-retriable errors pass through untouched; when retries run

@@ -25,12 +25,12 @@ export function loadSchemaDir(pipeline: PipelineConfig, logger: Logger): Map<str
 
 /** The data topic of a resource: `topics.prefix` + `topics.name` with `{name}`/`{table_name}`. */
 export function topicName(pipeline: PipelineConfig, resource: ResolvedResource): string {
-  const template = pipeline.topics.name ?? '{table_name}';
-  return `${pipeline.topics.prefix ?? ''}${template.replace(/\{name\}/g, resource.name).replace(/\{table_name\}/g, resource.tableName)}`;
+  const template = pipeline.topics.name;
+  return `${pipeline.topics.prefix}${template.replace(/\{name\}/g, resource.name).replace(/\{table_name\}/g, resource.tableName)}`;
 }
 
 export function buildSinks(pipeline: PipelineConfig, resources: readonly ResolvedResource[], schemas: Map<string, CompiledSchema>): Map<string, ResourceSink> {
-  const format = pipeline.delivery.value_format ?? 'json';
+  const format = pipeline.delivery.value_format;
   const sinks = new Map<string, ResourceSink>();
   for (const resource of resources) {
     const compacted = resource.writeDisposition !== 'append';
@@ -48,7 +48,7 @@ export function buildSinks(pipeline: PipelineConfig, resources: readonly Resolve
     sinks.set(resource.name, {
       resource: resource.name,
       topic: topicName(pipeline, resource),
-      deadLetterTopic: pipeline.delivery.dead_letter_topic!,
+      deadLetterTopic: pipeline.delivery.dead_letter_topic,
       keyOf: compileKey(resource.primaryKey),
       requireKey: compacted,
       hardDeleteColumn: hardDelete,
@@ -74,7 +74,7 @@ export async function registerSchemas(pipeline: PipelineConfig, sinks: Map<strin
   if (!config) return;
   const client = registry ?? createSchemaRegistry(config);
   for (const [name, sink] of sinks) {
-    const subject = subjectName(config.subject_name_strategy ?? 'topic', sink.topic, sink.schema!.json);
+    const subject = subjectName(config.subject_name_strategy, sink.topic, sink.schema!.json);
     const id = await client.register(subject, sink.schema!.json);
     logger.info('schema registered', { resource: name, subject, schema_id: id });
     sinks.set(name, { ...sink, encoder: createValueEncoder('avro', sink.schema!, id) });
@@ -86,13 +86,13 @@ export function topicSpecs(pipeline: PipelineConfig, resources: readonly Resolve
   const specs: TopicSpec[] = resources.map((r) => ({
     topic: sinks.get(r.name)!.topic,
     cleanupPolicy: r.writeDisposition === 'append' ? 'delete' : 'compact',
-    partitions: t.partitions ?? 1,
-    replicationFactor: t.replication_factor ?? 1,
+    partitions: t.partitions,
+    replicationFactor: t.replication_factor,
     configs: t.configs,
     purpose: `resource ${r.name} (${r.writeDisposition})`,
   }));
-  specs.push({ topic: pipeline.delivery.state_topic!, cleanupPolicy: 'compact', partitions: 1, replicationFactor: t.replication_factor ?? 1, purpose: 'pipeline state' });
-  specs.push({ topic: pipeline.delivery.dead_letter_topic!, cleanupPolicy: 'delete', partitions: 1, replicationFactor: t.replication_factor ?? 1, purpose: 'dead letters' });
+  specs.push({ topic: pipeline.delivery.state_topic, cleanupPolicy: 'compact', partitions: 1, replicationFactor: t.replication_factor, purpose: 'pipeline state' });
+  specs.push({ topic: pipeline.delivery.dead_letter_topic, cleanupPolicy: 'delete', partitions: 1, replicationFactor: t.replication_factor, purpose: 'dead letters' });
   return specs;
 }
 

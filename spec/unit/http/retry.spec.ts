@@ -1,10 +1,13 @@
 import { Observable, catchError, concatMap, defer, from, map, merge, of, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
+import { CLIENT_DEFAULTS } from '../../../lib/config/defaults';
 import { AuthError, HttpStatusError, NetworkError, RetriesExhaustedError } from '../../../lib/errors';
-import { DEFAULT_RETRY_POLICY, retryAfterMs, retryDelayMs, retryWithBackoff, type RetryInfo, type RetryPolicy } from '../../../lib/http/retry';
+import { retryAfterMs, retryDelayMs, retryWithBackoff, type RetryInfo, type RetryPolicy } from '../../../lib/http/retry';
 
 /** The seed's policy with the jitter fixed mid-range: backoff waits are half the exponential step, hints 5% longer. */
 const POLICY: RetryPolicy = { maxRetries: 3, backoffFactor: 2, maxDelayMs: 300_000, random: () => 0.5 };
+/** The policy a run gets from the default client settings. */
+const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: CLIENT_DEFAULTS.max_retries, backoffFactor: CLIENT_DEFAULTS.backoff_factor, maxDelayMs: CLIENT_DEFAULTS.max_retry_delay_ms };
 
 const network = (n = 1): NetworkError => new NetworkError(`GET https://x/a?api_key=*** failed: connection refused (#${n})`);
 const status = (code: number, retryAfter: string | null = null): HttpStatusError =>
