@@ -1,5 +1,6 @@
 /** dlt's `include_from_parent` for dependent resources (dlt §9): parent fields copied onto child records. */
 import { ResponseError } from '../errors';
+import { isJsonObject } from '../selection/json-object';
 
 /**
  * Copies `include_from_parent` fields onto child records as `_<parent>_<key>`. A key the parent
@@ -25,11 +26,11 @@ export function includeFromParent(
     extra[`_${parentName}_${key}`] = parentRecord[key];
   }
   return records.map((record) => {
-    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+    if (!isJsonObject(record)) {
       throw new ResponseError(`include_from_parent: a child record of parent "${parentName}" is not an object`, {
         context: { parent: parentName },
       });
     }
-    return { ...(record as Record<string, unknown>), ...extra };
+    return { ...record, ...extra };
   });
 }
