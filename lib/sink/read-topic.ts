@@ -85,8 +85,6 @@ export async function readTopicBatches(
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const starts = [...ranges].filter(([, r]) => r.from > 0).map(([partition, r]) => ({ partition, offset: String(r.from) }));
-    if (starts.length > 0) await admin.setOffsets({ groupId, topic, partitions: starts });
     const consumer = kafka.consumer({
       groupId,
       readUncommitted: options.readUncommitted ?? false,
@@ -177,10 +175,19 @@ async function consumeToEnd(
           const range = ranges.get(batch.partition);
           if (range === undefined || !remaining.has(batch.partition) || batch.messages.length === 0) return;
           let messages = batch.messages;
-          // Usually the whole batch is before the end; only the last one needs cutting.
-          if (Number(messages[messages.length - 1].offset) >= range.end) messages = messages.filter((m) => Number(m.offset) < range.end);
+          // Usually the whole batch is inside the range; only the first and last ones need cutting
+          // (a fetch that started before the seek below took effect begins before `from`).
+          if (Number(messages[0].offset) < range.from || Number(messages[messages.length - 1].offset) >= range.end) {
+            messages = messages.filter((m) => Number(m.offset) >= range.from && Number(m.offset) < range.end);
+          }
           if (messages.length > 0) await onBatch(batch.partition, messages);
         },
+      })
+      // Seek once the group has assigned the partitions (run() resolves after the join). Not
+      // admin.setOffsets before joining: kafkajs joins and leaves a throwaway consumer for it,
+      // which cost 5 s on every read that started past offset 0 (every run's shared-topic check).
+      .then(() => {
+        for (const [partition, range] of ranges) if (range.from > 0) consumer.seek({ topic, partition, offset: String(range.from) });
       })
       .catch(finish);
   });
