@@ -5,7 +5,6 @@ import { ConfigError } from '../errors';
 import { progressDisplay, type ProgressDisplay } from '../observability/progress';
 import type { Logger } from '../observability/logger';
 import { avroColumns } from '../replay/duckdb-columns';
-import { openDuckdb } from '../replay/duckdb-file';
 import { jsonlSink } from '../replay/jsonl';
 import { formatReplaySummary, replayProgressText, type ReplaySummaryRow } from '../replay/progress';
 import { replayTopic, type ReplayProgress } from '../replay/replay-topic';
@@ -150,6 +149,8 @@ async function toJsonl(kafka: Kafka, source: Source, io: CommandIO, progress: Pr
 }
 
 async function toDuckdb(kafka: Kafka, sources: Source[], file: string, { full, signal }: { full: boolean; signal: AbortSignal }, progress: ProgressDisplay | null, logger: Logger): Promise<ReplaySummaryRow[]> {
+  // Loaded here, not at start-up: DuckDB's native module costs every other command ~140 ms.
+  const { openDuckdb } = await import('../replay/duckdb-file');
   const db = await openDuckdb(file);
   const rows: ReplaySummaryRow[] = [];
   try {

@@ -14,9 +14,10 @@ import type { StoredOffsets } from './refresh-ranges';
 const OFFSETS_TABLE = '_r2k_offsets';
 
 /**
- * The replay's memory target is 256 MB for the whole process, and Node's heap holds ~190 MB
- * after the passes over 1M keys (collect-garbage.ts), so DuckDB gets little. memory_limit caps its buffer
- * pool (it spills to `<file>.tmp`); 32MB fails, as the JSON reader allocates 32 MiB buffers.
+ * The replay's memory target is 256 MB for the whole process, and the process holds ~210 MB
+ * after the passes over 1M keys (modules, DuckDB's library, fetched chunks not yet collected),
+ * so DuckDB gets little. memory_limit caps its buffer pool (it spills to `<file>.tmp`); 48MB
+ * and less fail, as the JSON reader allocates 32 MiB buffers.
  * Each thread has its own reader buffers and the insertion-order buffering holds rows
  * back; the table has no order to keep. Measured on 1M incidents, 2 cores: peak RSS 410–450 MB
  * with the defaults and 128MB, 270–350 MB with these, the load about 50% slower.

@@ -4,15 +4,13 @@
  * next to the DuckDB file (a temp folder may be memory-backed, and staging is as large as the
  * live values) and are removed afterwards.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { finished } from 'node:stream/promises';
-import type { KafkaMessage } from 'kafkajs';
 import type { AvroValueDecoder } from '../sink/decode-value';
 import { KEY_COLUMN } from './duckdb-columns';
-import { LineBatch, writeWithBackPressure } from './lines';
-import type { ReplaySink } from './replay-topic';
+import { LineBatch } from './lines';
+import type { ReplayRecord, ReplaySink } from './replay-topic';
 import { valueJson, type AvroDecoder } from './value-json';
 
 const OPEN_BRACE = 0x7b;
@@ -35,12 +33,13 @@ export async function openStaging(duckdbFile: string, avro?: AvroValueDecoder): 
   const dir = await mkdtemp(join(dirname(duckdbFile), `.${basename(duckdbFile)}.replay-`));
   const upserts = join(dir, 'upserts.jsonl');
   const deletes = join(dir, 'deletes.jsonl');
-  const files: Record<'upserts' | 'deletes', WriteStream> = { upserts: createWriteStream(upserts), deletes: createWriteStream(deletes) };
+  // Written synchronously through reused buffers: local files, and the value pass waits for them anyway.
+  const files = { upserts: openSync(upserts, 'w'), deletes: openSync(deletes, 'w') };
   const rows = new LineBatch();
   const keys = new LineBatch();
   let upsertCount = 0;
   let deleteCount = 0;
-  let closing: Promise<void> | undefined;
+  let closed = false;
   return {
     upserts,
     deletes,
@@ -62,12 +61,14 @@ export async function openStaging(duckdbFile: string, avro?: AvroValueDecoder): 
           upsertCount++;
         }
       }
-      await writeWithBackPressure(files.upserts, rows.take());
-      await writeWithBackPressure(files.deletes, keys.take());
+      rows.writeSync(files.upserts);
+      keys.writeSync(files.deletes);
     },
-    close() {
-      closing ??= Promise.all(Object.values(files).map((file) => finished(file.end()))).then(() => undefined);
-      return closing;
+    async close() {
+      if (closed) return;
+      closed = true;
+      closeSync(files.upserts);
+      closeSync(files.deletes);
     },
     async remove() {
       await rm(dir, { recursive: true, force: true });
@@ -80,7 +81,7 @@ export async function openStaging(duckdbFile: string, avro?: AvroValueDecoder): 
  * value's text after its `{` — so the value is copied, not parsed. A value that is not an
  * object lands in a `value` column.
  */
-function appendRow(rows: LineBatch, key: string, m: KafkaMessage, avro?: AvroDecoder): void {
+function appendRow(rows: LineBatch, key: string, m: ReplayRecord, avro?: AvroDecoder): void {
   const text = valueJson(m, avro);
   const first = typeof text === 'string' ? text.charCodeAt(0) : text[0];
   if (first !== OPEN_BRACE) {

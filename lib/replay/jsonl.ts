@@ -1,11 +1,10 @@
 /**
  * The JSONL target: one `{"key": "<key>", "value": <record>}` line per live key, on stdout.
  */
-import type { KafkaMessage } from 'kafkajs';
 import type { AvroValueDecoder } from '../sink/decode-value';
 import { LineBatch, writeWithBackPressure } from './lines';
-import type { ReplaySink } from './replay-topic';
-import { valueJson, type AvroDecoder } from './value-json';
+import type { ReplayRecord, ReplaySink } from './replay-topic';
+import { pushJsonString, valueJson, type AvroDecoder } from './value-json';
 
 /**
  * A sink writing each batch of winning records as JSON lines to `out`. Avro values are decoded
@@ -24,7 +23,9 @@ export function jsonlSink(out: NodeJS.WritableStream, avro?: AvroValueDecoder): 
 }
 
 /** One JSON line for a live record; tombstones have no line. */
-export function appendLine(batch: LineBatch, m: KafkaMessage, avro?: AvroDecoder): void {
+export function appendLine(batch: LineBatch, m: ReplayRecord, avro?: AvroDecoder): void {
   if (m.value === null || m.key === null) return;
-  batch.push(`{"key":${JSON.stringify(m.key.toString('utf8'))},"value":`, valueJson(m, avro), '}\n');
+  batch.push('{"key":');
+  pushJsonString(batch, m.key);
+  batch.push(',"value":', valueJson(m, avro), '}\n');
 }

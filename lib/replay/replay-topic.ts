@@ -7,13 +7,17 @@
  * has several), and within a partition in offset order — the order of each key's latest write,
  * not key order. Sorting by key would need every line at once, the memory this avoids.
  */
-import type { Kafka, KafkaMessage } from 'kafkajs';
-import { readTopicBatches, topicRanges, type PartitionRange } from '../sink/read-topic';
-import { collectGarbage } from './collect-garbage';
+import type { Kafka } from 'kafkajs';
+import { topicRanges, type PartitionRange } from '../sink/read-topic';
+import type { KafkaRecord } from '../sink/record-batch';
+import { scanTopic } from '../sink/scan-topic';
 import { KeyIndex, WinnerCursor } from './key-index';
 
-/** Receives the winning records of one partition's batch, in offset order; may be async (back-pressure). */
-export type ReplaySink = (partition: number, messages: KafkaMessage[]) => void | Promise<void>;
+/** A winning record, as the sinks get it (a tombstone only with {@link ReplayOptions.tombstones}). */
+export type ReplayRecord = KafkaRecord;
+
+/** Receives the winning records of one partition's fetched chunk, in offset order; may be async (back-pressure). */
+export type ReplaySink = (partition: number, records: ReplayRecord[]) => void | Promise<void>;
 
 export type ReplayPhase = 'keys' | 'values';
 
@@ -34,9 +38,9 @@ export interface ReplayOptions {
   /** Also hand the sink the tombstones that are their key's latest record (a refresh deletes those keys). Default false. */
   tombstones?: boolean;
   onProgress?: (progress: ReplayProgress) => void;
-  /** Stall timeout of each pass; see {@link readTopicBatches}. */
+  /** Stall timeout of each pass; see {@link scanTopic}. */
   timeoutMs?: number;
-  /** kafkajs fetch size per partition. */
+  /** Fetch size per partition and request. */
   maxBytesPerPartition?: number;
   /** Aborting it (Ctrl-C) stops the replay with an AbortedError; the sink gets nothing more. */
   signal?: AbortSignal;
@@ -68,30 +72,37 @@ export interface ReplayCounts {
  */
 export async function replayTopic(kafka: Kafka, topic: string, options: ReplayOptions = {}): Promise<ReplayCounts> {
   const ranges = new Map(options.ranges ?? (await topicRanges(kafka, topic)));
-  const read = { ranges, timeoutMs: options.timeoutMs, maxBytesPerPartition: options.maxBytesPerPartition, signal: options.signal };
+  const scan = { ranges, timeoutMs: options.timeoutMs, maxBytesPerPartition: options.maxBytesPerPartition, signal: options.signal };
   const index = new KeyIndex();
   let progress = tracker('keys', ranges, options.onProgress);
-  await readTopicBatches(kafka, topic, (partition, messages) => {
-    index.add(partition, messages);
-    progress(partition, messages);
-  }, read);
+  await scanTopic(kafka, topic, { record: (partition, record) => (index.add(partition, record), progress.record()), chunkEnd: progress.chunkEnd }, scan);
   const { winners, ...counts } = index.finish(options.tombstones ?? false);
   const result: ReplayCounts = { ...counts, written: 0, vanished: 0, ranges };
   const { sink } = options;
   if (!sink || [...winners.values()].every((w) => w.length === 0)) return result;
 
-  collectGarbage(); // the released key map, before the value pass allocates
   const cursors = new Map([...winners].map(([partition, offsets]) => [partition, new WinnerCursor(offsets)]));
   progress = tracker('values', ranges, options.onProgress);
-  await readTopicBatches(kafka, topic, async (partition, messages) => {
-    progress(partition, messages);
-    const cursor = cursors.get(partition);
-    if (!cursor) return;
-    const latest = messages.filter((m) => cursor.isWinner(Number(m.offset)));
-    if (latest.length === 0) return;
-    result.written += latest.length;
-    await sink(partition, latest);
-  }, read);
+  const latest = new Map([...winners.keys()].map((partition) => [partition, [] as ReplayRecord[]]));
+  await scanTopic(
+    kafka,
+    topic,
+    {
+      record(partition, record) {
+        progress.record();
+        if (cursors.get(partition)?.isWinner(record.offset)) latest.get(partition)!.push(record.keep());
+      },
+      async chunkEnd(partition, position) {
+        progress.chunkEnd(partition, position);
+        const records = latest.get(partition);
+        if (!records || records.length === 0) return;
+        latest.set(partition, []);
+        result.written += records.length;
+        await sink(partition, records);
+      },
+    },
+    scan,
+  );
   for (const cursor of cursors.values()) result.vanished += cursor.missing;
   return result;
 }
@@ -103,13 +114,14 @@ function tracker(phase: ReplayPhase, ranges: ReadonlyMap<number, PartitionRange>
   for (const r of ranges.values()) total += Math.max(0, r.end - r.from);
   let position = 0;
   let records = 0;
-  return (partition: number, messages: KafkaMessage[]): void => {
-    if (!onProgress) return;
-    const range = ranges.get(partition)!;
-    const now = Number(messages[messages.length - 1].offset) + 1 - range.from;
-    position += now - (passed.get(partition) ?? 0);
-    passed.set(partition, now);
-    records += messages.length;
-    onProgress({ phase, records, position, total });
+  return {
+    record: () => void records++,
+    chunkEnd: (partition: number, reached: number): void => {
+      if (!onProgress) return;
+      const now = reached - ranges.get(partition)!.from;
+      position += now - (passed.get(partition) ?? 0);
+      passed.set(partition, now);
+      onProgress({ phase, records, position, total });
+    },
   };
 }

@@ -6,7 +6,6 @@ import type { Kafka } from 'kafkajs';
 import type { AvroValueDecoder } from '../sink/decode-value';
 import { topicRanges } from '../sink/read-topic';
 import type { DuckdbFile } from './duckdb-file';
-import { collectGarbage } from './collect-garbage';
 import { openStaging } from './duckdb-staging';
 import { refreshRanges } from './refresh-ranges';
 import { replayTopic, type ReplayCounts, type ReplayOptions } from './replay-topic';
@@ -53,7 +52,6 @@ export async function replayToDuckdb(kafka: Kafka, target: DuckdbReplay): Promis
       signal: target.signal,
     });
     await staging.close();
-    collectGarbage(); // the value pass's garbage, before DuckDB's load needs the memory
     const changes = { topic, upserts: staging.upserts, upsertCount: staging.upsertCount, deletes: staging.deletes, deleteCount: staging.deleteCount, ranges: counts.ranges };
     if (refreshing) await db.refresh(table, changes);
     else await db.rebuild(table, changes, target.columns);

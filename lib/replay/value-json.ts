@@ -5,15 +5,22 @@
  * are copied as they are. Parsing and re-serialising every value measured as most of the time
  * of a replay.
  */
-import type { IHeaders, KafkaMessage } from 'kafkajs';
+import type { IHeaders } from 'kafkajs';
 import { CONFLUENT_AVRO, CONTENT_TYPES } from '../sink/encode';
+import type { KafkaRecord } from '../sink/record-batch';
+import type { LineBatch } from './lines';
 
 /** Bare Avro (schema named by the fingerprint header) and the Confluent wire format (schema id in the value). */
 const AVRO_TYPES = new Set([CONTENT_TYPES.avro, CONFLUENT_AVRO]);
 const NEWLINE = 0x0a;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
 
 /** Turns an Avro value into a plain object, or `undefined` when it cannot (no schema for it). */
 export type AvroDecoder = (value: Buffer, headers: IHeaders) => unknown;
+
+/** What {@link valueJson} reads of a record ({@link KafkaRecord} has it). */
+export type ValueRecord = Pick<KafkaRecord, 'value' | 'headers' | 'header' | 'headerIs'>;
 
 /**
  * The JSON text of a non-null value. Values labelled `application/json` (and holding no
@@ -23,12 +30,12 @@ export type AvroDecoder = (value: Buffer, headers: IHeaders) => unknown;
  *
  * @example valueJson(message) // <Buffer 7b 22 69 64 22 3a ...>
  */
-export function valueJson(message: KafkaMessage, avro?: AvroDecoder): Buffer | string {
+export function valueJson(message: ValueRecord, avro?: AvroDecoder): Buffer | string {
   const value = message.value!;
-  const type = header(message.headers, 'content-type');
-  if (type === CONTENT_TYPES.json && value.indexOf(NEWLINE) < 0) return value;
+  if (message.headerIs('content-type', CONTENT_TYPES.json) && value.indexOf(NEWLINE) < 0) return value;
+  const type = message.header('content-type');
   if (type !== undefined && AVRO_TYPES.has(type)) {
-    const decoded = avro?.(value, message.headers ?? {});
+    const decoded = avro?.(value, message.headers);
     return decoded === undefined ? base64(value) : JSON.stringify(decoded, bytesAsBase64);
   }
   try {
@@ -38,11 +45,17 @@ export function valueJson(message: KafkaMessage, avro?: AvroDecoder): Buffer | s
   }
 }
 
-/** A header's text (the first value when repeated); kafkajs gives header values as buffers. */
-export function header(headers: IHeaders | undefined, name: string): string | undefined {
-  const value = headers?.[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined ? undefined : first.toString();
+/**
+ * Appends `text` (UTF-8 bytes, a record key) to `batch` as a JSON string. Printable ASCII
+ * without a quote or a backslash is copied between quotes as it is (what JSON.stringify would
+ * write, and rest2kafka's keys are such text); anything else goes through JSON.stringify.
+ */
+export function pushJsonString(batch: LineBatch, text: Buffer): void {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c < 0x20 || c > 0x7e || c === QUOTE || c === BACKSLASH) return batch.push(JSON.stringify(text.toString('utf8')));
+  }
+  batch.push('"', text, '"');
 }
 
 function base64(value: Buffer): string {

@@ -12,7 +12,7 @@ import type { IHeaders } from 'kafkajs';
 import type { CompiledSchema } from '../validation/schemas';
 import { CONFLUENT_AVRO, CONTENT_TYPES } from './encode';
 import type { SchemaRegistry } from './schema-registry';
-import { parseFramed } from './wire-format';
+import { MAGIC_BYTE, parseFramed } from './wire-format';
 
 export interface AvroValueDecoder {
   /**
@@ -48,8 +48,10 @@ export function createAvroValueDecoder(options: { schemas?: Iterable<CompiledSch
       const { registry } = options;
       if (!registry) return;
       const wanted = new Set<number>();
-      for (const { value, headers } of messages) {
-        if (value && header(headers ?? {}, 'content-type') === CONFLUENT_AVRO) {
+      for (const message of messages) {
+        const { value } = message;
+        // The magic byte first: a JSON value (never starting with it) is spared the header lookup.
+        if (value && value[0] === MAGIC_BYTE && header(message.headers ?? {}, 'content-type') === CONFLUENT_AVRO) {
           const { schemaId } = parseFramed(value);
           if (!byId.has(schemaId)) wanted.add(schemaId);
         }

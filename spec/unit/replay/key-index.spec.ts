@@ -1,15 +1,17 @@
-import type { KafkaMessage } from 'kafkajs';
-import { KeyIndex, WinnerCursor } from '../../../lib/replay/key-index';
+import { KeyIndex, WinnerCursor, type KeyedRecord } from '../../../lib/replay/key-index';
 
-const msg = (offset: number, key: string | null, value: string | null): KafkaMessage =>
-  ({ offset: String(offset), key: key === null ? null : Buffer.from(key), value: value === null ? null : Buffer.from(value), headers: {}, timestamp: '0', attributes: 0 }) as KafkaMessage;
+const msg = (offset: number, key: string | null, value: string | null): KeyedRecord => {
+  const buffer = Buffer.from(`##${key ?? ''}`); // the key not at the buffer's start, as in a fetched batch
+  return { offset, buffer, keyAt: 2, keyLength: key === null ? -1 : buffer.length - 2, valueLength: value === null ? -1 : value.length };
+};
+const addAll = (index: KeyIndex, partition: number, records: KeyedRecord[]) => records.forEach((r) => index.add(partition, r));
 
 describe('KeyIndex', () => {
   it("keeps each key's latest offset per partition, counting live and tombstoned keys", () => {
     const index = new KeyIndex();
-    index.add(0, [msg(0, 'a', '1'), msg(1, 'b', '1'), msg(2, 'a', '2'), msg(4, 'c', '1')]);
-    index.add(0, [msg(5, 'b', null), msg(6, null, 'x')]);
-    index.add(1, [msg(0, 'd', '1'), msg(1, 'e', null)]);
+    addAll(index, 0, [msg(0, 'a', '1'), msg(1, 'b', '1'), msg(2, 'a', '2'), msg(4, 'c', '1')]);
+    addAll(index, 0, [msg(5, 'b', null), msg(6, null, 'x')]);
+    addAll(index, 1, [msg(0, 'd', '1'), msg(1, 'e', null)]);
     const result = index.finish(false);
     expect(result).toMatchObject({ records: 8, unkeyed: 1, liveKeys: 3, tombstonedKeys: 2 });
     expect([...result.winners.get(0)!]).toEqual([2, 4]);
@@ -18,21 +20,36 @@ describe('KeyIndex', () => {
 
   it('lists the latest tombstones too when asked (a refresh deletes those keys)', () => {
     const index = new KeyIndex();
-    index.add(0, [msg(3, 'a', null), msg(7, 'b', '1'), msg(9, 'a', '2'), msg(10, 'c', null)]);
+    addAll(index, 0, [msg(3, 'a', null), msg(7, 'b', '1'), msg(9, 'a', '2'), msg(10, 'c', null)]);
     expect([...index.finish(true).winners.get(0)!]).toEqual([7, 9, 10]);
   });
 
   it('a key deleted and written again is live with its last value', () => {
     const index = new KeyIndex();
-    index.add(0, [msg(0, 'a', '1'), msg(1, 'a', null), msg(2, 'a', '3')]);
+    addAll(index, 0, [msg(0, 'a', '1'), msg(1, 'a', null), msg(2, 'a', '3')]);
     const result = index.finish(false);
     expect(result).toMatchObject({ liveKeys: 1, tombstonedKeys: 0 });
     expect([...result.winners.get(0)!]).toEqual([2]);
   });
 
+  it('keeps 200,000 keys apart through its growth, empty and binary keys included, as a Map of their text would', () => {
+    const index = new KeyIndex();
+    const expected = new Map<string, number>();
+    for (let offset = 0; offset < 300_000; offset++) {
+      const key = offset % 7 === 0 ? '' : `K${(offset * 7919) % 200_000}\u00e9\u0000`;
+      addAll(index, 0, [msg(offset, key, offset % 5 === 0 ? null : 'v')]);
+      expected.set(key, offset % 5 === 0 ? -1 : offset);
+    }
+    const result = index.finish(false);
+    const live = [...expected.values()].filter((o) => o >= 0).sort((a, b) => a - b);
+    expect(result.liveKeys).toBe(live.length);
+    expect(result.tombstonedKeys).toBe(expected.size - live.length);
+    expect([...result.winners.get(0)!]).toEqual(live);
+  });
+
   it('sorts winners by offset whatever order the keys were first seen in', () => {
     const index = new KeyIndex();
-    index.add(0, [msg(0, 'a', '1'), msg(1, 'b', '1'), msg(2, 'c', '1'), msg(3, 'a', '2'), msg(4, 'b', '2')]);
+    addAll(index, 0, [msg(0, 'a', '1'), msg(1, 'b', '1'), msg(2, 'c', '1'), msg(3, 'a', '2'), msg(4, 'b', '2')]);
     expect([...index.finish(false).winners.get(0)!]).toEqual([2, 3, 4]);
   });
 });

@@ -1,6 +1,5 @@
 import { PassThrough } from 'node:stream';
 import { Type } from 'avsc';
-import type { KafkaMessage } from 'kafkajs';
 import { appendLine, jsonlSink } from '../../../lib/replay/jsonl';
 import { createAvroValueDecoder } from '../../../lib/sink/decode-value';
 import type { SchemaRegistry } from '../../../lib/sink/schema-registry';
@@ -8,8 +7,9 @@ import { MAGIC_BYTE } from '../../../lib/sink/wire-format';
 import { LineBatch } from '../../../lib/replay/lines';
 import { valueJson } from '../../../lib/replay/value-json';
 
-const msg = (value: Buffer | null, contentType?: string, key = 'K1'): KafkaMessage =>
-  ({ offset: '0', key: Buffer.from(key), value, headers: contentType ? { 'content-type': Buffer.from(contentType) } : {}, timestamp: '0', attributes: 0 }) as KafkaMessage;
+import { kafkaRecord } from '../../support/record-batch';
+
+const msg = (value: Buffer | null, contentType?: string, key = 'K1') => kafkaRecord(0, key, value, contentType ? { 'content-type': contentType } : {});
 
 describe('valueJson', () => {
   it('returns a JSON value labelled application/json as the same bytes, unparsed', () => {
@@ -45,9 +45,11 @@ describe('JSONL lines', () => {
     const batch = new LineBatch();
     const record = { id: 'INC1', title: 'é "quoted"', n: 1.5, tags: ['a'] };
     appendLine(batch, msg(Buffer.from(JSON.stringify(record)), 'application/json', 'INC"1'));
+    appendLine(batch, msg(Buffer.from('{}'), 'application/json', 'plain-ASCII_key.1'));
+    appendLine(batch, msg(Buffer.from('{}'), 'application/json', 'clé\t'));
     appendLine(batch, msg(null, 'application/json'));
     const text = batch.take().toString('utf8');
-    expect(text).toBe(`${JSON.stringify({ key: 'INC"1', value: record })}\n`);
+    expect(text).toBe([{ key: 'INC"1', value: record }, { key: 'plain-ASCII_key.1', value: {} }, { key: 'clé\t', value: {} }].map((l) => `${JSON.stringify(l)}\n`).join(''));
     expect(batch.take().length).toBe(0);
   });
 });
