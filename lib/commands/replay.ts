@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { KafkaConfig } from '../config/types';
 import { loadConfig } from '../config/load';
-import { ConfigError } from '../errors';
+import { ConfigError, KafkaError } from '../errors';
 import { progressDisplay, type ProgressDisplay } from '../observability/progress';
 import type { Logger } from '../observability/logger';
 import { avroColumns } from '../replay/duckdb-columns';
@@ -11,6 +11,7 @@ import { replayTopic, type ReplayProgress } from '../replay/replay-topic';
 import { replayToDuckdb } from '../replay/to-duckdb';
 import { createAvroValueDecoder, type AvroValueDecoder } from '../sink/decode-value';
 import { createKafka, kafkaFailure } from '../sink/kafka';
+import { requireTopic } from '../sink/read-topic';
 import { topicName } from '../sink/resource-sinks';
 import { createSchemaRegistry } from '../sink/schema-registry';
 import { loadSchemas, type CompiledSchema } from '../validation/schemas';
@@ -90,6 +91,7 @@ Exit codes: 0 ok, 1 DuckDB (the table is left as it was), 2 config or usage, 5 K
     const kafka = createKafka(kafkaConfig, logger);
     const rows: ReplaySummaryRow[] = [];
     try {
+      await requireTopics(kafka, sources, kafkaConfig.brokers, values.topic !== undefined);
       if (values.summary) {
         const { name, topic } = sources[0];
         const counts = await replayTopic(kafka, topic, { onProgress: onProgress(progress, name), signal: io.signal });
@@ -100,7 +102,9 @@ Exit codes: 0 ok, 1 DuckDB (the table is left as it was), 2 config or usage, 5 K
       if (duckdbFile) rows.push(...(await toDuckdb(kafka, sources, duckdbFile, { full: values.full ?? false, signal: io.signal }, progress, logger)));
       else rows.push(await toJsonl(kafka, sources[0], io, progress, logger));
     } catch (error) {
-      throw kafkaFailure(error, `replaying ${sources.map((s) => `topic ${s.topic}`).join(', ')}`, kafkaConfig);
+      // With --topic the brokers come from --brokers, not from a config the advice could name.
+      const advice = values.config === undefined ? { brokers: 'Pass the brokers as --brokers HOST:PORT,... (default KAFKA_BROKERS, else 127.0.0.1:9092).' } : {};
+      throw kafkaFailure(error, `replaying ${sources.map((s) => `topic ${s.topic}`).join(', ')}`, kafkaConfig, advice);
     } finally {
       progress?.clear();
     }
@@ -139,6 +143,19 @@ async function resolveSources(values: { config?: string; resource?: string; topi
     return { kafkaConfig: { brokers }, sources: [{ name: values.topic, topic: values.topic }] };
   }
   throw new ConfigError('replay: give --config FILE --resource NAME, or --topic TOPIC. See rest2kafka replay --help.', { code: 'USAGE' });
+}
+
+/** A missing topic fails before anything is read, saying what to check: a typo, or a resource never published. */
+async function requireTopics(kafka: Kafka, sources: Source[], brokers: readonly string[], byFlag: boolean): Promise<void> {
+  for (const source of sources) {
+    try {
+      await requireTopic(kafka, source.topic);
+    } catch (error) {
+      if (!(error instanceof KafkaError) || error.code !== 'KAFKA_TOPIC_MISSING') throw error;
+      const check = byFlag ? 'check the name given to --topic, and --brokers' : `has rest2kafka run published resource ${source.name} yet? (run creates its topics; see also topics.* in the config)`;
+      throw new KafkaError(`replay: topic "${source.topic}" does not exist on ${brokers.join(',')}: ${check}`, { code: error.code, retriable: false, cause: error });
+    }
+  }
 }
 
 async function toJsonl(kafka: Kafka, source: Source, io: CommandIO, progress: ProgressDisplay | null, logger: Logger): Promise<ReplaySummaryRow> {

@@ -56,15 +56,21 @@ export interface KafkaTarget {
   request_timeout_ms?: number;
 }
 
+/** How the caller's user sets what {@link kafkaFailure} advises on; each default speaks of the config. */
+export interface KafkaAdvice {
+  /** Where the brokers come from, e.g. a command's flag: "Pass --brokers HOST:PORT,…". */
+  brokers?: string;
+}
+
 /**
  * Wraps any kafkajs failure in a KafkaError (or FencedError) that says what was being done,
  * against which brokers, and what to check. Errors that are already ours pass through.
  * `target` is the kafka config (so a SASL failure can name the user and mechanism) or just
- * the broker list.
+ * the broker list; `advice` names what the user sets when it is not the config.
  *
  * @example throw kafkaFailure(error, 'connecting to Kafka', pipeline.kafka)
  */
-export function kafkaFailure(error: unknown, doing: string, target: KafkaTarget | readonly string[]): Rest2KafkaError {
+export function kafkaFailure(error: unknown, doing: string, target: KafkaTarget | readonly string[], advice: KafkaAdvice = {}): Rest2KafkaError {
   if (error instanceof Rest2KafkaError) return error;
   const { brokers, sasl } = isBrokerList(target) ? { brokers: target, sasl: undefined } : target;
   const type = kafkaErrorType(error);
@@ -98,7 +104,7 @@ export function kafkaFailure(error: unknown, doing: string, target: KafkaTarget 
   }
   const unreachable = /connect|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|broker.*not.*available|Connection error/i.test(message);
   const hint = unreachable
-    ? `is the broker running and reachable at ${brokers.join(',')}? Set kafka.brokers in the config or KAFKA_BROKERS.`
+    ? `is the broker running and reachable at ${brokers.join(',')}? ${advice.brokers ?? 'Set kafka.brokers in the config or KAFKA_BROKERS.'}`
     : type === 'UNKNOWN_TOPIC_OR_PARTITION'
       ? 'the topic does not exist: was it deleted while rest2kafka was running? The next run creates missing topics.'
       : 'see the Kafka error above; the broker log has details.';

@@ -47,6 +47,25 @@ export interface ReadTopicOptions {
 }
 
 /**
+ * Fails at once when `topic` does not exist. One metadata request for the topic names: asking
+ * for the topic itself (fetchTopicOffsets, fetchTopicMetadata) makes kafkajs retry
+ * UNKNOWN_TOPIC_OR_PARTITION for ~6 s before it gives up.
+ *
+ * @throws {KafkaError} KAFKA_TOPIC_MISSING
+ * @example await requireTopic(kafka, 'incidents')
+ */
+export async function requireTopic(kafka: Kafka, topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    if ((await admin.listTopics()).includes(topic)) return;
+  } finally {
+    await admin.disconnect();
+  }
+  throw new KafkaError(`topic "${topic}" does not exist`, { code: 'KAFKA_TOPIC_MISSING', retriable: false });
+}
+
+/**
  * Every partition of `topic` with records, from its low watermark to its last stable offset.
  * Offsets are numbers: exact up to 2^53, far beyond any partition's life.
  *

@@ -155,6 +155,31 @@ it("read_committed across partitions and gzip batches: an aborted transaction's 
   }
 });
 
+describe('failures say what to check', () => {
+  it('a topic that does not exist fails at once (exit 5) naming it, and what to check for --topic or a resource', async () => {
+    const byFlag = await runCli(['replay', '--topic', 'r2k-no-such-topic', '--brokers', testBrokers().join(',')]);
+    expect(byFlag.code).toBe(5);
+    expect(byFlag.stdout).toBe('');
+    expect(byFlag.stderr).toContain('KAFKA_TOPIC_MISSING');
+    expect(byFlag.stderr).toMatch(/topic "r2k-no-such-topic" does not exist on .*check the name given to --topic/);
+    const config = JSON.parse(await readFile(p.file, 'utf8'));
+    config.topics = { ...config.topics, prefix: 'r2k-never-published-' };
+    const file = p.file.replace(/\.json$/, '-unpublished.json');
+    await writeFile(file, JSON.stringify(config));
+    const byConfig = await runCli(['replay', '--config', file, '--resource', 'incidents'], { KAFKA_BROKERS: testBrokers().join(',') });
+    expect(byConfig.code).toBe(5);
+    expect(byConfig.stderr).toMatch(/topic "r2k-never-published-[^"]*" does not exist .*has rest2kafka run published resource incidents yet/);
+  });
+
+  it('an unreachable broker with --topic: the advice names --brokers, not the config key kafka.brokers', async () => {
+    const result = await runCli(['replay', '--topic', 'incidents', '--brokers', '127.0.0.1:1']);
+    expect(result.code).toBe(5);
+    expect(result.stderr).toContain('KAFKA_UNREACHABLE');
+    expect(result.stderr).toContain('Pass the brokers as --brokers HOST:PORT');
+    expect(result.stderr).not.toContain('kafka.brokers');
+  });
+});
+
 describe('the first Ctrl-C stops a replay (regression: it needed a second one)', () => {
   it('stops mid-read with an AbortedError: the sink gets nothing more once the signal fired', async () => {
     const controller = new AbortController();
