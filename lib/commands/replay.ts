@@ -24,7 +24,7 @@ interface Source {
   name: string;
   topic: string;
   schema?: CompiledSchema;
-  /** Absent with --raw or --topic: Avro values stay base64. */
+  /** Absent with --raw, or with --topic and no --registry: Avro values stay base64. */
   avro?: AvroValueDecoder;
 }
 
@@ -33,7 +33,7 @@ export const replayCommand: Command = {
   summary: "rebuild a resource's current state from its compacted topic (the consumer's full refresh)",
   help: `Usage: rest2kafka replay --config FILE --resource NAME [--raw | --summary]
        rest2kafka replay --config FILE [--resource NAME] --to duckdb:FILE [--full]
-       rest2kafka replay --topic TOPIC [--brokers HOST:PORT,...] [--to duckdb:FILE] [--summary]
+       rest2kafka replay --topic TOPIC [--brokers HOST:PORT,...] [--registry URL] [--to duckdb:FILE] [--summary]
 
 Reads the topic from the beginning to its current end as a read_committed consumer, applies
 tombstones (a null value deletes its key), and writes the current state. It reads the topic
@@ -55,6 +55,8 @@ Options:
   -r, --resource NAME   the resource whose topic to replay
   -t, --topic TOPIC     replay this topic instead (needs --brokers or KAFKA_BROKERS)
   -b, --brokers LIST    comma-separated brokers (default KAFKA_BROKERS or 127.0.0.1:9092)
+      --registry URL    Schema Registry (Confluent API) to decode Confluent-framed Avro values by
+                        their schema id; with --config it replaces delivery.schema_registry
       --to TARGET       jsonl (default) or duckdb:FILE
       --full            duckdb: rebuild the tables instead of refreshing them
       --raw             jsonl: print Avro values undecoded, as {"avro_base64": "…"}
@@ -65,8 +67,9 @@ ${OUTPUT_HELP}; no progress line and no summary table
 Progress (records read, rate, ETA) and a summary table go to stderr. JSON values are printed as
 they are. With --config, Avro values are decoded: Confluent-framed ones with the writer schema
 their id names in delivery.schema_registry (else the local .avsc), bare ones with the .avsc whose
-fingerprint the record names; a value with no schema known, or any with --raw or --topic, is
-printed as {"avro_base64": "…"}.
+fingerprint the record names; --topic with --config decodes the same way. --topic without
+--config decodes Confluent-framed values through --registry only. A value with no schema known,
+or any with --raw, is printed as {"avro_base64": "…"}.
 Exit codes: 0 ok, 1 DuckDB (the table is left as it was), 2 config or usage, 5 Kafka, 8 Schema Registry, 130 interrupted (Ctrl-C stops it at once).`,
   async run(argv, io) {
     const { values } = parseFlags('replay', argv, {
@@ -74,6 +77,7 @@ Exit codes: 0 ok, 1 DuckDB (the table is left as it was), 2 config or usage, 5 K
       resource: { type: 'string', short: 'r' },
       topic: { type: 'string', short: 't' },
       brokers: { type: 'string', short: 'b' },
+      registry: { type: 'string' },
       to: { type: 'string' },
       full: { type: 'boolean' },
       raw: { type: 'boolean' },
@@ -125,13 +129,15 @@ function targetFile(to: string | undefined): string | undefined {
  * The Kafka settings and the topics to replay. A config is loaded without resolving the
  * source's secrets: replay never calls the API (issue 16), so an unset API key must not stop it.
  */
-async function resolveSources(values: { config?: string; resource?: string; topic?: string; brokers?: string; raw?: boolean }, io: CommandIO, many: boolean): Promise<{ kafkaConfig: KafkaConfig; sources: Source[] }> {
+async function resolveSources(values: { config?: string; resource?: string; topic?: string; brokers?: string; registry?: string; raw?: boolean }, io: CommandIO, many: boolean): Promise<{ kafkaConfig: KafkaConfig; sources: Source[] }> {
+  const registryFlag = values.registry === undefined ? undefined : registryUrl(values.registry);
   if (values.config) {
     const loaded = await loadConfig(values.config, { env: io.env, resolveSourceSecrets: false });
     const published = loaded.resources.filter((r) => r.selected && r.writeDisposition !== 'skip');
     const chosen = values.resource ? published.filter((r) => r.name === values.resource) : many ? published : [];
     if (chosen.length === 0) throw new ConfigError(`replay: --resource must name one of: ${published.map((r) => r.name).join(', ')}`, { code: 'USAGE' });
-    const { schemas_dir: schemasDir, schema_registry: registry } = loaded.pipeline.delivery;
+    const { schemas_dir: schemasDir } = loaded.pipeline.delivery;
+    const registry = registryFlag ?? loaded.pipeline.delivery.schema_registry;
     const schemas = loadSchemas(schemasDir!);
     // One decoder for all topics: a registry schema id means the same schema in each.
     const avro = values.raw ? undefined : createAvroValueDecoder({ schemas: schemas.values(), registry: registry && createSchemaRegistry(registry) });
@@ -140,7 +146,8 @@ async function resolveSources(values: { config?: string; resource?: string; topi
   }
   if (values.topic) {
     const brokers = (values.brokers ?? io.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
-    return { kafkaConfig: { brokers }, sources: [{ name: values.topic, topic: values.topic }] };
+    const avro = registryFlag && !values.raw ? createAvroValueDecoder({ registry: createSchemaRegistry(registryFlag) }) : undefined;
+    return { kafkaConfig: { brokers }, sources: [{ name: values.topic, topic: values.topic, avro }] };
   }
   throw new ConfigError('replay: give --config FILE --resource NAME, or --topic TOPIC. See rest2kafka replay --help.', { code: 'USAGE' });
 }
@@ -156,6 +163,22 @@ async function requireTopics(kafka: Kafka, sources: Source[], brokers: readonly 
       throw new KafkaError(`replay: topic "${source.topic}" does not exist on ${brokers.join(',')}: ${check}`, { code: error.code, retriable: false, cause: error });
     }
   }
+}
+
+/**
+ * The --registry URL as a registry config. Credentials in it are refused without being echoed:
+ * redaction only knows secrets a config declares, so they would reach logs and errors.
+ */
+function registryUrl(text: string): { url: string } {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError('replay: --registry must be an http(s) URL, e.g. http://127.0.0.1:8081', { code: 'USAGE' });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('replay: --registry must be an http(s) URL, e.g. http://127.0.0.1:8081', { code: 'USAGE' });
+  if (url.username || url.password) throw new ConfigError('replay: --registry must not hold credentials; give them in a config as delivery.schema_registry.username and password', { code: 'USAGE' });
+  return { url: text };
 }
 
 async function toJsonl(kafka: Kafka, source: Source, io: CommandIO, progress: ProgressDisplay | null, logger: Logger): Promise<ReplaySummaryRow> {

@@ -88,7 +88,7 @@ it('--to duckdb: builds the table, refreshes it with only the newer records, and
   expect(await table(file)).toEqual(rows);
 });
 
-it('Avro through the Schema Registry: JSONL prints the records decoded by schema id, or from the .avsc without the registry; --raw prints them as base64', async () => {
+it('Avro through the Schema Registry: JSONL prints the records decoded by schema id, or from the .avsc without the registry, or with --topic through --registry; --raw prints them as base64', async () => {
   const avro = await writePipeline('replay-avro', { simulator: sim, resources: [incidentsResource({}, 100)], delivery: { value_format: 'avro', schemas_dir: SCHEMAS_DIR, schema_registry: { url: process.env.REGISTRY_URL } } });
   const noSchemas = await mkdtemp(path.join(os.tmpdir(), 'rest2kafka-replay-no-avsc-'));
   try {
@@ -106,6 +106,18 @@ it('Avro through the Schema Registry: JSONL prints the records decoded by schema
     const withoutRegistry = { ...config.delivery };
     delete withoutRegistry.schema_registry;
     expect(await replay(await variant('files-only', withoutRegistry), 'incidents')).toEqual(expected);
+
+    // --topic with no config: the registry named by --registry decodes them; without it they stay base64.
+    const byTopic = async (...extra: string[]) => {
+      const result = await runCli(['replay', '--topic', avro.topic('incidents'), '--brokers', testBrokers().join(','), ...extra]);
+      expect(result.code).toBe(0);
+      return new Map(result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { key: string; value: unknown }).map((l) => [l.key, l.value]));
+    };
+    expect(await byTopic('--registry', process.env.REGISTRY_URL!)).toEqual(expected);
+    for (const value of (await byTopic()).values()) expect(Object.keys(value as object)).toEqual(['avro_base64']);
+    const withCredentials = await runCli(['replay', '--topic', avro.topic('incidents'), '--registry', 'http://me:s3cret@127.0.0.1:8081']);
+    expect(withCredentials.code).toBe(2);
+    expect(withCredentials.stderr).not.toContain('s3cret');
 
     const raw = await runCli(['replay', '--config', avro.file, '--resource', 'incidents', '--raw']);
     expect(raw.code).toBe(0);
