@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createContext } from './context';
-import { benchBroker, benchKafka, REPO_ROOT } from './kafka';
+import { benchBroker, benchKafka, deleteTopics, REPO_ROOT } from './kafka';
 import { freePort, loadAverage, settle } from './processes';
 import { analyse, formatAnalysis, formatTable } from './report';
 import { SkippedError, type ScenarioResult } from './scenario';
@@ -98,6 +98,7 @@ async function main(): Promise<number> {
     }
   } finally {
     await ctx.close();
+    await deleteTopics(admin, ctx.tag); // topics scenarios share (replay's) outlive each one
     await admin.disconnect();
     await broker.stop();
     await rm(tmp, { recursive: true, force: true });

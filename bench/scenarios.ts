@@ -8,6 +8,7 @@ import type { BenchContext } from './context';
 import { dlt } from './dlt';
 import { createCompacted, deleteTopics, endOffset, REPO_ROOT } from './kafka';
 import { pipeline } from './pipeline-scenario';
+import { replayScenarios } from './replay';
 import { loadAverage, measure } from './processes';
 import { check, delta, ensureExit, result, TIMEOUT_MS, type Group, type Scenario } from './scenario';
 import { fanOut, PAGE_SIZE, SEED } from './shapes';
@@ -43,6 +44,8 @@ export const SCENARIOS: readonly Scenario[] = [
   pipeline('429-bare', 'shapes', 'pipeline', 100_000, { latencyMs: 50, shape: SEED, bare429At: 20 }, 'seed-50ms with one bare 429 (Retry-After: 1, no ratelimit-* headers) for the run’s 20th data request'),
   dlt('dlt-seed-50ms', 100_000, 50, SEED, 'dlt rest_api_source, the seed config, extract + normalize + load into duckdb, 50 ms per request'),
   pipeline('fanout-100k-0ms', 'shapes', 'pipeline', 100_000, { latencyMs: 0, shape: fanOut({ firstEntries: 10 }) }, 'memory: rest2kafka run, default settings, incidents and the first ≤ 10 log_entries of each (one child request per incident), latency 0'),
+  ...replayScenarios(1_000_000, '1m'),
+  ...replayScenarios(10_000_000, '10m'),
 ];
 
 /**
