@@ -191,7 +191,7 @@ async function toJsonl(kafka: Kafka, source: Source, io: CommandIO, progress: Pr
 async function toDuckdb(kafka: Kafka, sources: Source[], file: string, { full, signal }: { full: boolean; signal: AbortSignal }, progress: ProgressDisplay | null, logger: Logger): Promise<ReplaySummaryRow[]> {
   // Loaded here, not at start-up: DuckDB's native module costs every other command ~140 ms.
   const { openDuckdb } = await import('../replay/duckdb-file');
-  const db = await openDuckdb(file);
+  const db = await openDuckdb(file, signal);
   const rows: ReplaySummaryRow[] = [];
   try {
     for (const source of sources) {

@@ -72,3 +72,19 @@ it('a failed load leaves the table and the offsets as they were', async () => {
   expect(await db.count('items')).toBe(1);
   expect(await db.storedOffsets('items', 't')).toEqual(new Map([[0, 1]]));
 });
+
+it('Ctrl-C during a load interrupts DuckDB: rolled back, an AbortedError (exit 130), the table and offsets as they were', async () => {
+  await db.rebuild('items', await staged([{ _r2k_key: 'a', id: 'a', n: 1 }], [], [[0, 0, 1]]), COLUMNS);
+  db.close();
+  const controller = new AbortController();
+  db = await openDuckdb(path.join(dir, 'state.duckdb'), controller.signal);
+  // Enough rows that the load is still running when the abort arrives.
+  const big = path.join(dir, 'big.jsonl');
+  await writeFile(big, Array.from({ length: 1_500_000 }, (_, i) => `{"_r2k_key":"k${i}","id":"k${i}","n":${i},"tags":["x","y"]}\n`).join(''));
+  const loading = db.rebuild('items', { topic: 't', upserts: big, upsertCount: 1_500_000, deletes: big, deleteCount: 0, ranges: new Map([[0, { from: 0, end: 1_500_000 }]]) }, COLUMNS);
+  setTimeout(() => controller.abort(new Error('SIGINT received')), 200);
+  await expect(loading).rejects.toMatchObject({ code: 'ABORTED', exitCode: 130, message: expect.stringMatching(/^rebuilding table items in .* was interrupted, nothing changed$/) });
+  expect(await db.count('items')).toBe(1);
+  expect(await db.storedOffsets('items', 't')).toEqual(new Map([[0, 1]]));
+  await expect(db.rebuild('items', await staged([], [], [[0, 0, 1]]), COLUMNS)).rejects.toMatchObject({ code: 'ABORTED' }); // an aborted run starts nothing new
+}, 60_000);
