@@ -49,6 +49,9 @@ export class KeyIndex {
   private records = 0;
   private unkeyed = 0;
 
+  /** `expected`: records per partition (its offset range), to size each table once instead of growing it. */
+  constructor(private readonly expected: ReadonlyMap<number, number> = new Map()) {}
+
   add(partition: number, record: KeyedRecord): void {
     this.records++;
     if (record.keyLength < 0) {
@@ -56,7 +59,7 @@ export class KeyIndex {
       return;
     }
     let table = this.tables.get(partition);
-    if (!table) this.tables.set(partition, (table = new KeyTable()));
+    if (!table) this.tables.set(partition, (table = new KeyTable(this.expected.get(partition) ?? 0)));
     table.set(record.buffer, record.keyAt, record.keyLength, record.valueLength < 0 ? -record.offset - 1 : record.offset);
   }
 
@@ -93,11 +96,26 @@ const EMPTY = 0;
 class KeyTable {
   size = 0;
   /** Entry index + 1 per slot, {@link EMPTY} when free; at most half full, so probes stay short. */
-  private slots = new Int32Array(1 << 12);
-  private hashes = new Int32Array(1 << 11);
-  private values = new Float64Array(1 << 11);
-  private keyAt = new Uint32Array((1 << 11) + 1);
-  private arena = Buffer.allocUnsafe(1 << 15);
+  private slots: Int32Array;
+  private hashes: Int32Array;
+  private values: Float64Array;
+  private keyAt: Uint32Array;
+  private arena: Buffer;
+
+  /**
+   * Sized for `expected` keys, up to 1M: each doubling leaves the old arrays as garbage, and
+   * that memory stayed in the process's peak (1M keys: ~10 MB). A partition of many updates
+   * per key would be oversized by its record count, hence the cap.
+   */
+  constructor(expected: number) {
+    let capacity = 1 << 11;
+    while (capacity < Math.min(expected, 1 << 20)) capacity *= 2;
+    this.slots = new Int32Array(capacity * 2);
+    this.hashes = new Int32Array(capacity);
+    this.values = new Float64Array(capacity);
+    this.keyAt = new Uint32Array(capacity + 1);
+    this.arena = Buffer.allocUnsafe(capacity * 16);
+  }
 
   set(buffer: Buffer, at: number, length: number, value: number): void {
     let hash = FNV_OFFSET | 0;

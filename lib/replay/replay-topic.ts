@@ -73,7 +73,7 @@ export interface ReplayCounts {
 export async function replayTopic(kafka: Kafka, topic: string, options: ReplayOptions = {}): Promise<ReplayCounts> {
   const ranges = new Map(options.ranges ?? (await topicRanges(kafka, topic)));
   const scan = { ranges, timeoutMs: options.timeoutMs, maxBytesPerPartition: options.maxBytesPerPartition, signal: options.signal };
-  const index = new KeyIndex();
+  const index = new KeyIndex(new Map([...ranges].map(([partition, r]) => [partition, r.end - r.from])));
   let progress = tracker('keys', ranges, options.onProgress);
   await scanTopic(kafka, topic, { record: (partition, record) => (index.add(partition, record), progress.record()), chunkEnd: progress.chunkEnd }, scan);
   const { winners, ...counts } = index.finish(options.tombstones ?? false);

@@ -32,8 +32,11 @@ describe('KeyIndex', () => {
     expect([...result.winners.get(0)!]).toEqual([2]);
   });
 
-  it('keeps 200,000 keys apart through its growth, empty and binary keys included, as a Map of their text would', () => {
-    const index = new KeyIndex();
+  it.each([
+    ['growing from its smallest size', new Map<number, number>()],
+    ['sized for the partition’s records', new Map([[0, 300_000]])],
+  ])('keeps 200,000 keys apart (%s), empty and binary keys included, as a Map of their text would', (_label, expected) => {
+    const index = new KeyIndex(expected);
     const expected = new Map<string, number>();
     for (let offset = 0; offset < 300_000; offset++) {
       const key = offset % 7 === 0 ? '' : `K${(offset * 7919) % 200_000}\u00e9\u0000`;
