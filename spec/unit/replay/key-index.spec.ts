@@ -35,8 +35,8 @@ describe('KeyIndex', () => {
   it.each([
     ['growing from its smallest size', new Map<number, number>()],
     ['sized for the partition’s records', new Map([[0, 300_000]])],
-  ])('keeps 200,000 keys apart (%s), empty and binary keys included, as a Map of their text would', (_label, expected) => {
-    const index = new KeyIndex(expected);
+  ])('keeps 200,000 keys apart (%s), empty and binary keys included, as a Map of their text would', (_label, sizes) => {
+    const index = new KeyIndex(sizes);
     const expected = new Map<string, number>();
     for (let offset = 0; offset < 300_000; offset++) {
       const key = offset % 7 === 0 ? '' : `K${(offset * 7919) % 200_000}\u00e9\u0000`;
