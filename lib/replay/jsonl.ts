@@ -2,9 +2,13 @@
  * The JSONL target: one `{"key": "<key>", "value": <record>}` line per live key, on stdout.
  */
 import type { AvroValueDecoder } from '../sink/decode-value';
-import { LineBatch, writeWithBackPressure } from './lines';
+import { bytesOf, LineBatch, writeWithBackPressure } from './lines';
 import type { ReplayRecord, ReplaySink } from './replay-topic';
 import { pushJsonString, valueJson, type AvroDecoder } from './value-json';
+
+const KEY = bytesOf('{"key":');
+const VALUE = bytesOf(',"value":');
+const END = bytesOf('}\n');
 
 /**
  * A sink writing each batch of winning records as JSON lines to `out`. Avro values are decoded
@@ -25,7 +29,7 @@ export function jsonlSink(out: NodeJS.WritableStream, avro?: AvroValueDecoder): 
 /** One JSON line for a live record; tombstones have no line. */
 export function appendLine(batch: LineBatch, m: ReplayRecord, avro?: AvroDecoder): void {
   if (m.value === null || m.key === null) return;
-  batch.push('{"key":');
+  batch.push(KEY);
   pushJsonString(batch, m.key);
-  batch.push(',"value":', valueJson(m, avro), '}\n');
+  batch.push(VALUE, valueJson(m, avro), END);
 }

@@ -6,7 +6,17 @@
 import { once } from 'node:events';
 import { writeSync } from 'node:fs';
 
-/** Pieces of text and bytes, joined into one buffer by {@link LineBatch.take}. */
+/**
+ * Pieces up to this size are copied byte by byte: a replay's lines are mostly short pieces (the
+ * JSON around a key, the key), and a loop beats a call into C++ (`copy`, `write`) for each one.
+ */
+const SMALL = 32;
+
+/**
+ * Pieces of text and bytes, joined into one buffer by {@link LineBatch.take}. Constant text is
+ * best pushed as a buffer made once (see {@link bytesOf}): its size is known and it is copied
+ * without encoding.
+ */
 export class LineBatch {
   private readonly pieces: (string | Buffer)[] = [];
   private bytes = 0;
@@ -41,11 +51,20 @@ export class LineBatch {
   /** Packs the pieces into the start of `out` and empties the batch. */
   private pack(out: Buffer): Buffer {
     let at = 0;
-    for (const piece of this.pieces) at += typeof piece === 'string' ? out.write(piece, at, 'utf8') : piece.copy(out, at);
+    for (const piece of this.pieces) {
+      if (typeof piece === 'string') at += out.write(piece, at, 'utf8');
+      else if (piece.length > SMALL) at += piece.copy(out, at);
+      else for (let i = 0; i < piece.length; i++) out[at++] = piece[i];
+    }
     this.pieces.length = 0;
     this.bytes = 0;
     return out.subarray(0, at);
   }
+}
+
+/** Text as UTF-8 bytes, made once for a piece every line repeats. */
+export function bytesOf(text: string): Buffer {
+  return Buffer.from(text, 'utf8');
 }
 
 /**

@@ -8,13 +8,14 @@
 import type { IHeaders } from 'kafkajs';
 import { CONFLUENT_AVRO, CONTENT_TYPES } from '../sink/encode';
 import type { KafkaRecord } from '../sink/record-batch';
-import type { LineBatch } from './lines';
+import { bytesOf, type LineBatch } from './lines';
 
 /** Bare Avro (schema named by the fingerprint header) and the Confluent wire format (schema id in the value). */
 const AVRO_TYPES = new Set([CONTENT_TYPES.avro, CONFLUENT_AVRO]);
 const NEWLINE = 0x0a;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const QUOTE_BYTES = bytesOf('"');
 
 /** Turns an Avro value into a plain object, or `undefined` when it cannot (no schema for it). */
 export type AvroDecoder = (value: Buffer, headers: IHeaders) => unknown;
@@ -55,7 +56,7 @@ export function pushJsonString(batch: LineBatch, text: Buffer): void {
     const c = text[i];
     if (c < 0x20 || c > 0x7e || c === QUOTE || c === BACKSLASH) return batch.push(JSON.stringify(text.toString('utf8')));
   }
-  batch.push('"', text, '"');
+  batch.push(QUOTE_BYTES, text, QUOTE_BYTES);
 }
 
 function base64(value: Buffer): string {
