@@ -14,7 +14,7 @@ import { defaultMaxListeners, setMaxListeners } from 'node:events';
 import { defer, endWith, from, ignoreElements, map, merge, mergeAll, Observable, share } from 'rxjs';
 import { createAuth } from './auth/index';
 import type { ResolvedClientConfig, ResolvedResource } from './config/types';
-import { createPageFetcher } from './extract/fetch-page';
+import { createPageFetchers } from './extract/fetch-page';
 import { resourcePages, type ExtractedPage, type ResourceRun } from './extract/resource-pages';
 import { createHttpClient, type HttpClient } from './http/client';
 import type { RetryPolicy } from './http/retry';
@@ -101,22 +101,21 @@ export function extract(options: ExtractOptions): Observable<PipelineEvent> {
       // dlt runs a dependent resource's items one by one unless it is `parallelized`; an
       // explicit `parallelized: false` keeps that, otherwise child_concurrency chains run at once.
       childConcurrency: resource.parallelized === false ? 1 : options.client.child_concurrency,
-      fetcher: () =>
-        createPageFetcher({
-          resource: resource.name,
-          client: options.http,
-          auth,
-          retry,
-          retryStatuses: options.client.retry_statuses,
-          responseActions: resource.endpoint.response_actions,
-          dataSelector: resource.endpoint.data_selector,
-          pacer,
-          signal: options.signal,
-          onResponse: (status) => options.onResponse?.(resource.name, status),
-          // Processing steps and include_from_parent may change records in place, after which
-          // the response's text would no longer be theirs.
-          recordJson: plan.recordJson === true && resource.processingSteps.length === 0 && resource.includeFromParent.length === 0,
-        }),
+      fetcher: createPageFetchers({
+        resource: resource.name,
+        client: options.http,
+        auth,
+        retry,
+        retryStatuses: options.client.retry_statuses,
+        responseActions: resource.endpoint.response_actions,
+        dataSelector: resource.endpoint.data_selector,
+        pacer,
+        signal: options.signal,
+        onResponse: (status) => options.onResponse?.(resource.name, status),
+        // Processing steps and include_from_parent may change records in place, after which
+        // the response's text would no longer be theirs.
+        recordJson: plan.recordJson === true && resource.processingSteps.length === 0 && resource.includeFromParent.length === 0,
+      }),
     };
   }
 }

@@ -41,15 +41,19 @@ export interface PageFetcherOptions {
 }
 
 /**
- * A {@link FetchPage} for one request chain. The auto-detected selector is kept for the rest
- * of the chain, as dlt does; a configured selector that matches nothing is reported, since it
- * usually means the selector is wrong rather than that the API has no data.
+ * The fetchers of one resource: call the result once per request chain for that chain's
+ * {@link FetchPage}. What the chains share (the compiled selector, sending, retrying) is built
+ * here once: a dependent resource starts a chain per parent record, 100,000 in a large run.
+ * The auto-detected selector is kept for the rest of a chain, as dlt does; a configured selector
+ * that matches nothing is reported, since it usually means the selector is wrong rather than
+ * that the API has no data.
+ *
+ * @example const fetchPage = createPageFetchers(options)(); fetchPage(request, 0).subscribe(...)
  */
-export function createPageFetcher(options: PageFetcherOptions): FetchPage {
+export function createPageFetchers(options: PageFetcherOptions): () => FetchPage {
   const configured = options.dataSelector ? compileSelection(options.dataSelector) : null;
-  let detected: ((body: unknown) => unknown[]) | null = null;
-  // The member names leading to the records, once the selector is known; null: not cut.
-  let path: string[] | null = configured && options.recordJson ? memberPath(options.dataSelector!) : null;
+  // The member names leading to the records; null: not cut.
+  const configuredPath: string[] | null = configured && options.recordJson ? memberPath(options.dataSelector!) : null;
   const auth = options.auth ? describeAuth(options.auth) : null;
 
   const send = async (request: PageRequest, signal: AbortSignal): Promise<HttpResponse> => {
@@ -67,7 +71,13 @@ export function createPageFetcher(options: PageFetcherOptions): FetchPage {
     return response;
   };
 
-  const fetchOnce = async (request: PageRequest, index: number, signal: AbortSignal): Promise<PageResponse | null> => {
+  /** A chain's selector once detected from its first response (configured: never). */
+  interface Chain {
+    detected: ((body: unknown) => unknown[]) | null;
+    path: string[] | null;
+  }
+
+  const fetchOnce = async (chain: Chain, request: PageRequest, index: number, signal: AbortSignal): Promise<PageResponse | null> => {
     let response = await send(request, signal);
     if (response.status === 401 && options.auth?.renew) {
       // A token the API no longer accepts: one more try on a fresh one before calling the
@@ -93,45 +103,54 @@ export function createPageFetcher(options: PageFetcherOptions): FetchPage {
       }
       records = selection.records as unknown[];
     } else {
-      if (!detected) {
+      if (!chain.detected) {
         const selector = detectSelector(body);
-        detected = compileSelector(selector);
-        if (options.recordJson) path = memberPath(selector);
+        chain.detected = compileSelector(selector);
+        if (options.recordJson) chain.path = memberPath(selector);
       }
-      records = detected(body);
+      records = chain.detected(body);
     }
     // Only a list at the selector's path is cut (recordJson says null otherwise).
-    const json = path && response.bodyBytes ? recordJson(response.bodyBytes, path, records) : null;
+    const json = chain.path && response.bodyBytes ? recordJson(response.bodyBytes, chain.path, records) : null;
     return { status: response.status, headers: response.headers, body, records, ...(json && { recordJson: json }) };
   };
 
   // One attempt; unsubscribing (an early stop, an error elsewhere, SIGTERM) aborts its request.
-  const attempt = (request: PageRequest, index: number) =>
+  const attempt = (chain: Chain, request: PageRequest, index: number) =>
     new Observable<PageResponse | null>((subscriber) => {
       const controller = new AbortController();
+      let settled = false;
       const abort = () => controller.abort();
       if (options.signal?.aborted) abort();
       else options.signal?.addEventListener('abort', abort);
-      fetchOnce(request, index, controller.signal).then(
+      fetchOnce(chain, request, index, controller.signal).then(
         (page) => {
+          settled = true;
           subscriber.next(page);
           subscriber.complete();
         },
-        (error: unknown) => subscriber.error(error),
+        (error: unknown) => {
+          settled = true;
+          subscriber.error(error);
+        },
       );
       return () => {
         options.signal?.removeEventListener('abort', abort);
-        abort();
+        // Aborting a settled request would only build an AbortError (a stack trace) per page.
+        if (!settled) abort();
       };
     });
 
   // The page keeps its slot in the pagination stream until its consumers release it (page-hold.ts).
-  return (request, index) =>
-    attempt(request, index).pipe(
-      retryWithBackoff<PageResponse | null>(options.retry),
-      catchError((error: unknown) => throwError(() => locate(error, options.resource, index))),
-      switchMap((page) => (page === null ? of(null) : heldUntilReleased(page))),
-    );
+  return () => {
+    const chain: Chain = { detected: null, path: configuredPath };
+    return (request, index) =>
+      attempt(chain, request, index).pipe(
+        retryWithBackoff<PageResponse | null>(options.retry),
+        catchError((error: unknown) => throwError(() => locate(error, options.resource, index))),
+        switchMap((page) => (page === null ? of(null) : heldUntilReleased(page))),
+      );
+  };
 }
 
 /**

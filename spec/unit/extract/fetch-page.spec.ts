@@ -2,7 +2,7 @@ import { firstValueFrom } from 'rxjs';
 import { createOAuth2ClientCredentialsAuth } from '../../../lib/auth/oauth2-client-credentials';
 import type { Auth } from '../../../lib/auth/types';
 import { AuthError } from '../../../lib/errors';
-import { createPageFetcher } from '../../../lib/extract/fetch-page';
+import { createPageFetchers } from '../../../lib/extract/fetch-page';
 import type { HttpClient } from '../../../lib/http/client';
 import type { HttpResponse, PageRequest } from '../../../lib/http/request';
 
@@ -39,7 +39,7 @@ function stubApi() {
 }
 
 const fetcher = (client: HttpClient, auth: Auth | null) =>
-  createPageFetcher({ resource: 'incidents', client, auth, retry: { maxRetries: 0, backoffFactor: 0, maxDelayMs: 0 }, retryStatuses: [], dataSelector: 'data' });
+  createPageFetchers({ resource: 'incidents', client, auth, retry: { maxRetries: 0, backoffFactor: 0, maxDelayMs: 0 }, retryStatuses: [], dataSelector: 'data' })();
 
 describe('a 401 on a fetched token', () => {
   it('renews the token and sends the page once more: a token revoked early costs one request', async () => {
@@ -72,9 +72,9 @@ describe('record JSON (recordJson: true)', () => {
   const BODY = '{"data":[{"id":"INC1","n":1},{"id": "INC2"},{"id":"INC3","t":"caf\\u00e9"}],"total":3}';
   const respond = (bodyText: string): HttpResponse => ({ status: 200, headers: {}, bodyText, bodyBytes: Buffer.from(bodyText), url: API });
   const client = (bodyText: string): HttpClient => ({ send: async () => respond(bodyText), close() {} });
-  const fetchWith = (options: Partial<Parameters<typeof createPageFetcher>[0]>, bodyText = BODY) =>
+  const fetchWith = (options: Partial<Parameters<typeof createPageFetchers>[0]>, bodyText = BODY) =>
     firstValueFrom(
-      createPageFetcher({ resource: 'incidents', client: client(bodyText), auth: null, retry: { maxRetries: 0, backoffFactor: 0, maxDelayMs: 0 }, retryStatuses: [], dataSelector: 'data', ...options })(request, 0),
+      createPageFetchers({ resource: 'incidents', client: client(bodyText), auth: null, retry: { maxRetries: 0, backoffFactor: 0, maxDelayMs: 0 }, retryStatuses: [], dataSelector: 'data', ...options })()(request, 0),
     );
   const texts = (page: Awaited<ReturnType<typeof fetchWith>>) => page!.records.map((r) => page!.recordJson?.get(r as object)?.toString() ?? null);
 
