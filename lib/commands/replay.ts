@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
-import type { KafkaConfig } from '../config/types';
+import { applyKafkaDefaults } from '../config/defaults';
+import type { ResolvedKafkaConfig } from '../config/types';
 import { loadConfig } from '../config/load';
 import { ConfigError, KafkaError } from '../errors';
 import { progressDisplay, type ProgressDisplay } from '../observability/progress';
@@ -129,7 +130,7 @@ function targetFile(to: string | undefined): string | undefined {
  * The Kafka settings and the topics to replay. A config is loaded without resolving the
  * source's secrets: replay never calls the API (issue 16), so an unset API key must not stop it.
  */
-async function resolveSources(values: { config?: string; resource?: string; topic?: string; brokers?: string; registry?: string; raw?: boolean }, io: CommandIO, many: boolean): Promise<{ kafkaConfig: KafkaConfig; sources: Source[] }> {
+async function resolveSources(values: { config?: string; resource?: string; topic?: string; brokers?: string; registry?: string; raw?: boolean }, io: CommandIO, many: boolean): Promise<{ kafkaConfig: ResolvedKafkaConfig; sources: Source[] }> {
   const registryFlag = values.registry === undefined ? undefined : registryUrl(values.registry);
   if (values.config) {
     const loaded = await loadConfig(values.config, { env: io.env, resolveSourceSecrets: false });
@@ -147,7 +148,7 @@ async function resolveSources(values: { config?: string; resource?: string; topi
   if (values.topic) {
     const brokers = (values.brokers ?? io.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
     const avro = registryFlag && !values.raw ? createAvroValueDecoder({ registry: createSchemaRegistry(registryFlag) }) : undefined;
-    return { kafkaConfig: { brokers }, sources: [{ name: values.topic, topic: values.topic, avro }] };
+    return { kafkaConfig: applyKafkaDefaults({ brokers }), sources: [{ name: values.topic, topic: values.topic, avro }] };
   }
   throw new ConfigError('replay: give --config FILE --resource NAME, or --topic TOPIC. See rest2kafka replay --help.', { code: 'USAGE' });
 }

@@ -13,6 +13,7 @@ import type {
   KafkaConfig,
   PipelineConfig,
   ResolvedClientConfig,
+  ResolvedKafkaConfig,
   ResolvedResource,
   ResourceConfig,
   SourceConfig,
@@ -151,6 +152,16 @@ export interface RawPipelineConfig {
 }
 
 /**
+ * Kafka client settings with their defaults: a pipeline's `kafka` block, or `replay --topic`'s
+ * brokers alone.
+ *
+ * @example createKafka(applyKafkaDefaults({ brokers: ['127.0.0.1:9092'] }), logger)
+ */
+export function applyKafkaDefaults(kafka: KafkaConfig): ResolvedKafkaConfig {
+  return { client_id: 'rest2kafka', connection_timeout_ms: 30_000, request_timeout_ms: 30_000, ...defined(kafka), brokers: kafka.brokers };
+}
+
+/**
  * rest2kafka's settings with every default filled in (each default is documented on its key
  * in `types.ts`). `KAFKA_BROKERS` (comma-separated) in `env` overrides `kafka.brokers`.
  */
@@ -161,13 +172,7 @@ export function applyPipelineDefaults(raw: RawPipelineConfig, options: { env?: N
   return {
     pipeline_name: name,
     source: { ...raw.source, client: applyClientDefaults(raw.source.client) },
-    kafka: {
-      client_id: 'rest2kafka',
-      connection_timeout_ms: 30_000,
-      request_timeout_ms: 30_000,
-      ...defined(raw.kafka ?? {}),
-      brokers: envBrokers.length > 0 ? envBrokers : (raw.kafka?.brokers ?? ['127.0.0.1:9092']),
-    },
+    kafka: applyKafkaDefaults({ ...raw.kafka, brokers: envBrokers.length > 0 ? envBrokers : (raw.kafka?.brokers ?? ['127.0.0.1:9092']) }),
     topics: { name: '{table_name}', prefix: '', partitions: 1, replication_factor: 1, configs: {}, ...defined(raw.topics ?? {}) },
     delivery: {
       value_format: 'json',

@@ -3,7 +3,7 @@
  * Everything else in lib/sink talks to kafkajs through the client made here.
  */
 import { Kafka, KafkaConfig as KafkajsConfig, logLevel, SASLOptions } from 'kafkajs';
-import type { KafkaConfig } from '../config/types';
+import type { ResolvedKafkaConfig } from '../config/types';
 import { FencedError, KafkaError, Rest2KafkaError } from '../errors';
 import { redact } from '../secrets/redact';
 import type { Logger } from '../observability/logger';
@@ -13,15 +13,15 @@ import { registerCodecs } from './codecs';
  * `retries` per request: fewer for a quick check (`rest2kafka check`), which should not wait a
  * run's full budget for a broker that is down.
  *
- * @example const kafka = createKafka({ brokers: ['127.0.0.1:9092'] }, logger)
+ * @example const kafka = createKafka(applyKafkaDefaults({ brokers: ['127.0.0.1:9092'] }), logger)
  */
-export function createKafka(config: KafkaConfig, logger: Logger, retries = 8): Kafka {
+export function createKafka(config: ResolvedKafkaConfig, logger: Logger, retries = 8): Kafka {
   registerCodecs();
   const options: KafkajsConfig = {
-    clientId: config.client_id ?? 'rest2kafka',
+    clientId: config.client_id,
     brokers: config.brokers,
-    connectionTimeout: config.connection_timeout_ms ?? 30000,
-    requestTimeout: config.request_timeout_ms ?? 30000,
+    connectionTimeout: config.connection_timeout_ms,
+    requestTimeout: config.request_timeout_ms,
     // A short first backoff matters: kafkajs retries CONCURRENT_TRANSACTIONS (the previous
     // commit's markers still being written) with this backoff, so the default 300 ms made every
     // back-to-back transaction cost ~300 ms (kafkajs#1315); 25 ms measured ~40 ms per commit.

@@ -12,7 +12,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Kafka } from 'kafkajs';
-import type { KafkaConfig } from '../config/types';
+import type { ResolvedKafkaConfig } from '../config/types';
 import { FencedError, KafkaError, Rest2KafkaError } from '../errors';
 import type { LogFields, Logger, LogLevel } from '../observability/logger';
 import { transferables, type PackedMessages } from './message-pack';
@@ -23,7 +23,7 @@ export type PublisherSettings = Omit<PublisherOptions, 'kafka'>;
 
 /** What the worker is started with. */
 export interface PublisherThreadData {
-  kafka: KafkaConfig;
+  kafka: ResolvedKafkaConfig;
   publisher: PublisherSettings;
 }
 
@@ -69,7 +69,7 @@ export function reviveError(e: TransferredError): Error {
  *
  * @example const publisher = await startPublisherThread(pipeline.kafka, { transactional: true, ... }, log)
  */
-export async function startPublisherThread(kafka: KafkaConfig, settings: PublisherSettings, logger: Logger): Promise<Publisher> {
+export async function startPublisherThread(kafka: ResolvedKafkaConfig, settings: PublisherSettings, logger: Logger): Promise<Publisher> {
   const publisher = new ThreadPublisher(spawn({ kafka, publisher: settings }), logger);
   try {
     await publisher.ready;
@@ -84,7 +84,7 @@ export async function startPublisherThread(kafka: KafkaConfig, settings: Publish
  * The run's publisher: on its own thread, or on this one with `R2K_PUBLISHER_THREAD=0` (to
  * compare the two, or where threads are unwelcome).
  */
-export function openPublisher(client: Kafka, kafka: KafkaConfig, settings: PublisherSettings, logger: Logger): Promise<Publisher> {
+export function openPublisher(client: Kafka, kafka: ResolvedKafkaConfig, settings: PublisherSettings, logger: Logger): Promise<Publisher> {
   const onThread = process.env.R2K_PUBLISHER_THREAD !== '0';
   logger.debug(onThread ? 'publishing from a worker thread' : 'publishing from the main thread (R2K_PUBLISHER_THREAD=0)');
   return onThread ? startPublisherThread(kafka, settings, logger) : createPublisher(client, { ...settings, kafka, logger });
