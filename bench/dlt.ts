@@ -1,5 +1,5 @@
 /**
- * dlt side by side: bench/dlt/rest_api_bench.py runs dlt's `rest_api_source` with the same
+ * dlt side by side: scripts/dlt/rest_api_load.py runs dlt's `rest_api_source` with the same
  * config as a rest2kafka scenario (bench/shapes.ts) against the same simulator, extracting and
  * loading into duckdb, and its row counts are checked like a topic's. dlt is optional: without
  * it these scenarios are skipped, never failed.
@@ -13,7 +13,7 @@ import { loadAverage, measure } from './processes';
 import { check, delta, ensureExit, result, SkippedError, TIMEOUT_MS, type Scenario } from './scenario';
 import { dltSource, totalOf, type Shape } from './shapes';
 
-const SCRIPT = path.join(REPO_ROOT, 'bench', 'dlt', 'rest_api_bench.py');
+const SCRIPT = path.join(REPO_ROOT, 'scripts', 'dlt', 'rest_api_load.py');
 const INSTALL = 'python3 -m venv /tmp/dlt-venv && /tmp/dlt-venv/bin/pip install "dlt[duckdb]", then R2K_BENCH_PYTHON=/tmp/dlt-venv/bin/python';
 
 let python: Promise<string> | undefined;

@@ -1,6 +1,6 @@
 /**
  * The API shapes the pipeline scenarios pull, written once as dlt `rest_api_source` resources,
- * so that rest2kafka and dlt (bench/dlt/) run the very same config, and the record counts a
+ * so that rest2kafka and dlt (scripts/dlt/rest_api_load.py) run the very same config, and the record counts a
  * run must deliver, computed from the simulator's own generator rather than from the run.
  */
 import { DEFAULT_OPTIONS } from '../lib/simulator';

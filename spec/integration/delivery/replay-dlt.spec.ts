@@ -20,7 +20,7 @@ import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
 import { REPO_ROOT, runCli, writePipeline, type TestPipeline } from '../../support/pipeline';
 
 const PYTHON = process.env.R2K_DLT_PYTHON;
-const LOAD_ROWS = path.join(REPO_ROOT, 'spec', 'support', 'dlt', 'load_rows.py');
+const DLT_LOAD = path.join(REPO_ROOT, 'scripts', 'dlt', 'rest_api_load.py');
 const INCIDENTS = 600;
 
 type Row = Record<string, unknown>;
@@ -53,7 +53,7 @@ if (!PYTHON) {
     const { resource_defaults, resources } = await seed();
     const source = { client: { base_url: sim.url, auth: { type: 'api_key', name: 'api_key', api_key: sim.apiKey, location: 'query' } }, resource_defaults, resources };
     await writeFile(path.join(dir, 'source.json'), JSON.stringify(source));
-    const { stdout } = await promisify(execFile)(PYTHON!, [LOAD_ROWS, '--source', path.join(dir, 'source.json'), '--workdir', dir], { maxBuffer: 256 << 20 });
+    const { stdout } = await promisify(execFile)(PYTHON!, [DLT_LOAD, '--source', path.join(dir, 'source.json'), '--workdir', dir, '--rows'], { maxBuffer: 256 << 20 });
     const dlt = JSON.parse(stdout) as { dlt: string; tables: Record<string, Row[]> };
 
     for (const { name } of resources) {
