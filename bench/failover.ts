@@ -13,8 +13,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { until } from '../spec/support/poll';
 import { benchBroker, benchKafka, census, deleteTopics, endOffset } from './kafka';
 import { CLI, freePort } from './processes';
 import { startSimProcess } from './simulator';
@@ -56,19 +56,19 @@ async function main(): Promise<void> {
     };
 
     const a = start(portA);
-    await until('A active', () => readyz(portA), (t) => t.startsWith('ready: active'));
+    await poll('A active', () => readyz(portA), (t) => t.startsWith('ready: active'));
     const b = start(portB);
-    await until('B standby', () => readyz(portB), (t) => t === 'ready: standby');
-    await until('A publishing', () => endOffset(admin, topic).catch(() => 0), (n) => n >= INCIDENTS / 10);
+    await poll('B standby', () => readyz(portB), (t) => t === 'ready: standby');
+    await poll('A publishing', () => endOffset(admin, topic).catch(() => 0), (n) => n >= INCIDENTS / 10);
     const atKill = await endOffset(admin, topic);
     a.child.kill('SIGKILL');
     const killed = Date.now();
     log(`killed the active instance with ${atKill} offsets in ${topic}`);
-    await until('B active', () => readyz(portB), (t) => t.startsWith('ready: active'), 120_000);
+    await poll('B active', () => readyz(portB), (t) => t.startsWith('ready: active'), 120_000);
     const tookOver = (Date.now() - killed) / 1000;
-    await until('B publishing', () => endOffset(admin, topic), (n) => n > atKill, 120_000);
+    await poll('B publishing', () => endOffset(admin, topic), (n) => n > atKill, 120_000);
     const published = (Date.now() - killed) / 1000;
-    await until('B done', async () => b.stderr(), (t) => t.includes('"msg":"run finished"'), 300_000);
+    await poll('B done', async () => b.stderr(), (t) => t.includes('"msg":"run finished"'), 300_000);
     const counted = await census(broker.brokers, topic);
     const rows = [
       ['session timeout', `${values['session-timeout-ms'] ?? 30000} ms`],
@@ -97,15 +97,8 @@ async function readyz(port: number): Promise<string> {
   }
 }
 
-async function until<T>(what: string, probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
-    await sleep(100);
-  }
-}
+/** Polled every 100 ms: the interval bounds how exactly a takeover is timed. */
+const poll = <T>(what: string, probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 60_000) => until(what, probe, accept, timeoutMs, 100);
 
 main().catch((error: unknown) => {
   console.error(error);
