@@ -26,5 +26,6 @@ COPY examples ./examples
 # The image's unprivileged user; nothing under /app needs to be writable.
 USER node
 EXPOSE 8080
-ENTRYPOINT ["node", "dist/lib/cli.js"]
+# The node flags of lib/cli.ts's shebang (why: its comment); container.spec checks they agree.
+ENTRYPOINT ["node", "--max-semi-space-size=8", "dist/lib/cli.js"]
 CMD ["--help"]

@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { benchKafka, census, deleteTopics, REPO_ROOT } from './kafka';
 import { parseSummary } from './pipeline-scenario';
-import { CLI, measure } from './processes';
+import { cliArgv, measure } from './processes';
 import { INCIDENTS, pipelineConfig } from './shapes';
 import { startSimProcess } from './simulator';
 
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
         config.delivery = { ...config.delivery, ...delivery, ...(registry ? { schema_registry: { url: REGISTRY_URL } } : {}) };
         const file = path.join(tmp, `${name}.json`);
         await writeFile(file, JSON.stringify(config));
-        const measured = await measure(process.execPath, [CLI, 'run', '--config', file, '--log-format', 'json'], { env: { ...process.env, API_KEY: sim.apiKey }, cwd: REPO_ROOT, reportFile: path.join(tmp, `${name}.time`), timeoutMs: 600_000 });
+        const measured = await measure(process.execPath, [...cliArgv(), 'run', '--config', file, '--log-format', 'json'], { env: { ...process.env, API_KEY: sim.apiKey }, cwd: REPO_ROOT, reportFile: path.join(tmp, `${name}.time`), timeoutMs: 600_000 });
         if (measured.exitCode !== 0) throw new Error(`${variant.id}: run exited ${measured.exitCode}\n${measured.stderr.slice(-2000)}`);
         const summary = parseSummary(measured.stderr).get('incidents');
         const topic = `${name}.incidents`;

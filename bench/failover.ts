@@ -14,9 +14,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { until } from '../spec/support/poll';
+import { until } from './poll';
 import { benchBroker, benchKafka, census, deleteTopics, endOffset } from './kafka';
-import { CLI, freePort } from './processes';
+import { cliArgv, freePort } from './processes';
 import { startSimProcess } from './simulator';
 
 const INCIDENTS = 20_000;
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     }));
     const topic = `${name}.incidents`;
     const start = (port: number) => {
-      const child = spawn(process.execPath, [CLI, 'run', '--config', config, '--interval', '10m', '--metrics-port', String(port), '--log-format', 'json'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [...cliArgv(), 'run', '--config', config, '--interval', '10m', '--metrics-port', String(port), '--log-format', 'json'], { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr!.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
       children.push(child);

@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FaultAction, SimulatorStats } from '../lib/simulator';
 import { census, deleteTopics, REPO_ROOT } from './kafka';
-import { CLI, loadAverage, measure } from './processes';
+import { cliArgv, loadAverage, measure } from './processes';
 import { check, delta, ensureExit, pct, result, TIMEOUT_MS, type Group, type Scenario, type ScenarioResult } from './scenario';
 import { INCIDENTS, pipelineConfig, totalOf, type Shape } from './shapes';
 
@@ -48,7 +48,7 @@ export function pipeline(id: string, group: Group, role: ScenarioResult['role'],
       const client = settings.concurrency === undefined ? {} : { page_concurrency: settings.concurrency };
       await writeFile(configFile, JSON.stringify(pipelineConfig(name, server.url, ctx.brokers, shape, client, path.join(REPO_ROOT, 'schemas')), null, 2));
       const node = ctx.profileDir && settings.profile ? ['--cpu-prof', '--cpu-prof-dir', ctx.profileDir] : [];
-      const args = [...node, CLI, 'run', '--config', configFile, '--log-format', 'json', ...(settings.dryRun ? ['--dry-run'] : [])];
+      const args = [...node, ...cliArgv(), 'run', '--config', configFile, '--log-format', 'json', ...(settings.dryRun ? ['--dry-run'] : [])];
       const env = { ...process.env, ...settings.env, API_KEY: server.apiKey, KAFKA_BROKERS: ctx.brokers.join(',') };
       const before = await server.stats();
       // The simulator may have served earlier scenarios: its request count goes on from theirs.

@@ -124,6 +124,22 @@ export function loadAverage(): number {
 /** The compiled CLI (`npm run build` puts bench next to lib in dist/). */
 export const CLI = path.resolve(__dirname, '..', 'lib', 'cli.js');
 
+/**
+ * The node flags in a script's shebang (`#!/usr/bin/env -S node --flag`): the CLI's own start-up
+ * flags, which a process spawned as `node FLAGS cli.js` must repeat to run as users run it.
+ *
+ * @example shebangNodeFlags('lib/cli.ts') // ['--max-semi-space-size=8']
+ */
+export function shebangNodeFlags(file: string): string[] {
+  const first = readFileSync(file, 'utf8').split('\n', 1)[0];
+  const match = /^#!\/usr\/bin\/env (?:-S )?node((?: \S+)*)\s*$/.exec(first);
+  if (!match) throw new Error(`${file} does not start with a node shebang: ${first}`);
+  return match[1].split(' ').filter((flag) => flag !== '');
+}
+
+/** The CLI as the bench spawns it, after `process.execPath`: its shebang's flags, then the file. */
+export const cliArgv = (): string[] => [...shebangNodeFlags(CLI), CLI];
+
 /** A TCP port nothing listens on right now (the OS picks it). */
 export async function freePort(): Promise<number> {
   const server = net.createServer();

@@ -16,7 +16,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BenchContext } from './context';
 import { REPO_ROOT } from './kafka';
-import { CLI, loadAverage, measure, type Measured } from './processes';
+import { cliArgv, loadAverage, measure, type Measured } from './processes';
 import { check, ensureExit, pct, result, TIMEOUT_MS, type Scenario, type ScenarioResult } from './scenario';
 import { INCIDENTS, pipelineConfig } from './shapes';
 
@@ -87,7 +87,7 @@ function fill(ctx: BenchContext, n: number): Promise<Filled> {
       const config = path.join(ctx.tmp, `${name}.json`);
       await writeFile(config, JSON.stringify(pipelineConfig(name, server.url, ctx.brokers, INCIDENTS, {}, path.join(REPO_ROOT, 'schemas'))));
       ctx.log(`replay: publishing ${n} incidents with rest2kafka run (not timed)`);
-      const run = await measure(process.execPath, [CLI, 'run', '--config', config, '-q'], { env: { ...process.env, API_KEY: server.apiKey }, reportFile: path.join(ctx.tmp, `${name}-run.time`), timeoutMs: TIMEOUT_MS });
+      const run = await measure(process.execPath, [...cliArgv(), 'run', '--config', config, '-q'], { env: { ...process.env, API_KEY: server.apiKey }, reportFile: path.join(ctx.tmp, `${name}-run.time`), timeoutMs: TIMEOUT_MS });
       ensureExit(run, `${name} (filling the topic)`);
       // Each scenario checks its output holds n keys: that is the topic's check too.
       return { topic: `${name}.incidents`, config };
@@ -102,7 +102,7 @@ async function kcatRead(ctx: BenchContext, topic: string, id: string, n: number)
 }
 
 async function cli(ctx: BenchContext, id: string, args: string[], lines: number | null): Promise<Measured> {
-  return toFile(ctx, id, process.execPath, [CLI, ...args], lines);
+  return toFile(ctx, id, process.execPath, [...cliArgv(), ...args], lines);
 }
 
 /** Runs `command` with stdout to a file and checks it holds `lines` lines (one per live key). */

@@ -23,7 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { SimulatorClient, type FaultConfig } from '../lib/simulator';
 import { benchBroker, benchKafka, deleteTopics, REPO_ROOT } from './kafka';
-import { CLI, freePort } from './processes';
+import { cliArgv, freePort } from './processes';
 import { startSimProcess, type RunningSim } from './simulator';
 import { formatSoak, soakFailures, soakFigures, type RunCounts, type Sample } from './soak-report';
 
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   try {
     const config = path.join(tmp, 'pipeline.json');
     await writeFile(config, JSON.stringify(pipelineConfig(name, sim, broker.brokers)));
-    const child = spawn(process.execPath, [CLI, 'run', '--config', config, '--interval', values.interval!, '--metrics-port', String(metricsPort), '-q', '--log-level', 'info', '--log-format', 'json'], {
+    const child = spawn(process.execPath, [...cliArgv(), 'run', '--config', config, '--interval', values.interval!, '--metrics-port', String(metricsPort), '-q', '--log-level', 'info', '--log-format', 'json'], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     const exited = new Promise<number | string>((resolve) => child.once('close', (code, signal) => resolve(code ?? signal!)));

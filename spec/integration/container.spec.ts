@@ -17,7 +17,7 @@ import { TEST_FRIENDLY_SETTINGS } from '../../scripts/kafka/config';
 import { copiesOf, dockerIgnored, execForm, lastArgs, parseCompose, parseDockerfile, serviceProcess, type DockerStage, type ServiceProcess } from '../support/container';
 import { createTestKafka, testBrokers } from '../support/kafka';
 import { assertOracle } from '../support/oracle';
-import { REPO_ROOT } from '../support/pipeline';
+import { cliArgv, REPO_ROOT } from '../support/pipeline';
 import { CLI, SENTINEL, deadLetterSecretHits, secretHits, spawnRun, type Child } from './faults/harness';
 
 const read = (file: string) => readFileSync(path.join(REPO_ROOT, file), 'utf8');
@@ -63,10 +63,12 @@ describe('Dockerfile', () => {
     expect(user!.split(':')[0]).not.toMatch(/^(root|0)$/);
   });
 
-  it('enters node dist/lib/cli.js in exec form (node is PID 1 and gets SIGTERM itself), the built CLI', () => {
+  it('enters node dist/lib/cli.js in exec form (node is PID 1 and gets SIGTERM itself), the built CLI, with the node flags of its shebang', () => {
     const entrypoint = execForm(lastArgs(runtime, 'ENTRYPOINT') ?? '');
-    expect(entrypoint).toEqual(['node', 'dist/lib/cli.js']);
-    expect(inRepo(runtime, entrypoint[1])).toBe(CLI);
+    const flags = cliArgv().slice(0, -1);
+    expect(flags).toContain('--max-semi-space-size=8');
+    expect(entrypoint).toEqual(['node', ...flags, 'dist/lib/cli.js']);
+    expect(inRepo(runtime, entrypoint.at(-1)!)).toBe(CLI);
     expect(existsSync(CLI)).toBe(true);
   });
 
@@ -127,7 +129,7 @@ describe('docker-compose.yml', () => {
     expect(serviceProcess(services.simulator, runtime, { API_KEY: '' }).env.SIMULATOR_API_KEY).toBe('demo-key');
 
     const set = serviceProcess(services.producer, runtime, { API_KEY: 'k-1', RUN_INTERVAL: '3s' });
-    expect(set.argv).toEqual(['node', 'dist/lib/cli.js', 'run', '--config', 'examples/pipeline.yaml', '--interval', '3s', '--metrics-port', '9464', '--metrics-host', '0.0.0.0']);
+    expect(set.argv).toEqual(['node', '--max-semi-space-size=8', 'dist/lib/cli.js', 'run', '--config', 'examples/pipeline.yaml', '--interval', '3s', '--metrics-port', '9464', '--metrics-host', '0.0.0.0']);
     expect(set.env).toEqual({ NODE_ENV: 'production', KAFKA_BROKERS: 'kafka:9092', BASE_URL: 'http://simulator:8080', API_KEY: 'k-1' });
   });
 
@@ -177,9 +179,10 @@ describe('docker-compose.yml', () => {
     /** Starts a service's process from the repo root (the image's WORKDIR /app). */
     function start(service: string): Child {
       const { argv, env } = local(serviceProcess(services[service], runtime, hostEnv));
-      // spawnRun runs the built CLI with this Node: the entrypoint must be exactly that.
-      expect(argv.slice(0, 2)).toEqual(['node', path.relative(REPO_ROOT, CLI)]);
-      const child = spawnRun(argv.slice(2), env, REPO_ROOT);
+      // spawnRun runs the built CLI with this Node and its shebang's flags: the entrypoint must be exactly that.
+      const entry = ['node', ...cliArgv().slice(0, -1), path.relative(REPO_ROOT, CLI)];
+      expect(argv.slice(0, entry.length)).toEqual(entry);
+      const child = spawnRun(argv.slice(entry.length), env, REPO_ROOT);
       children.push(child);
       return child;
     }

@@ -9,12 +9,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { shebangNodeFlags } from '../../bench/processes';
 import { main } from '../../lib/cli';
 import { testBrokers, uniqueTopic } from './kafka';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const SCHEMAS_DIR = path.join(REPO_ROOT, 'schemas');
 const CLI = path.join(REPO_ROOT, 'dist', 'lib', 'cli.js');
+
+/** The built CLI as a user's shell runs it, after `process.execPath`: its shebang's node flags (read from the source: the build may not exist yet when this loads), then the file. */
+export const cliArgv = (): string[] => [...shebangNodeFlags(path.join(REPO_ROOT, 'lib', 'cli.ts')), CLI];
 
 export interface PipelineSpec {
   /** The simulator the source reads from. */
@@ -157,9 +161,9 @@ export interface ChildCli {
   exited: Promise<number | NodeJS.Signals>;
 }
 
-/** Spawns the built CLI (`node dist/lib/cli.js ...argv`); build first (`npm run test:integration` does). */
+/** Spawns the built CLI (`node FLAGS dist/lib/cli.js ...argv`, FLAGS its shebang's); build first (`npm run test:integration` does). */
 export function spawnCli(argv: string[], env: NodeJS.ProcessEnv = { KAFKA_BROKERS: testBrokers().join(',') }): ChildCli {
-  const child = spawn(process.execPath, [CLI, ...argv], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...cliArgv(), ...argv], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const chunks: Buffer[] = [];
   child.stderr!.on('data', (chunk: Buffer) => chunks.push(chunk));
   child.stdout!.resume();

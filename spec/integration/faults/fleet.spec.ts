@@ -11,7 +11,7 @@ import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
 import { freePorts } from '../../../scripts/kafka/ports';
 import { createTestKafka, testBrokers } from '../../support/kafka';
 import { assertOracle, checkOracle, type OracleInput } from '../../support/oracle';
-import { until } from '../../support/poll';
+import { until } from '../../../bench/poll';
 import { incidentsResource, incrementalIncidentsResource, writePipeline, type TestPipeline } from '../../support/pipeline';
 import { committedAtLeast, secretHits, SENTINEL, spawnRun, type Child } from './harness';
 

@@ -10,7 +10,7 @@ import type { Admin } from 'kafkajs';
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../../lib/simulator';
 import { readAllFromStart } from '../../support/kafka';
 import { assertOracle, type OracleInput } from '../../support/oracle';
-import { incidentsResource, parseSummary, REPO_ROOT, runCli, writePipeline, type CliResult, type TestPipeline } from '../../support/pipeline';
+import { cliArgv, incidentsResource, parseSummary, REPO_ROOT, runCli, writePipeline, type CliResult, type TestPipeline } from '../../support/pipeline';
 
 /** The built CLI that `spawnRun` starts. */
 export const CLI = path.join(REPO_ROOT, 'dist', 'lib', 'cli.js');
@@ -40,9 +40,9 @@ export interface Child {
   exited: Promise<number | NodeJS.Signals>;
 }
 
-/** `node dist/lib/cli.js ...argv` with exactly `env` (plus PATH), both streams captured; `cwd` resolves relative paths in `argv`. */
+/** `node FLAGS dist/lib/cli.js ...argv` (FLAGS: the CLI's shebang's) with exactly `env` (plus PATH), both streams captured; `cwd` resolves relative paths in `argv`. */
 export function spawnRun(argv: string[], env: NodeJS.ProcessEnv, cwd?: string): Child {
-  const child = spawn(process.execPath, [CLI, ...argv], { cwd, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...cliArgv(), ...argv], { cwd, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout!.on('data', (c: Buffer) => out.push(c));

@@ -10,7 +10,7 @@ import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
 import { incidentId } from '../../../lib/simulator/naming';
 import { freePorts } from '../../../scripts/kafka/ports';
 import { testBrokers } from '../../support/kafka';
-import { until } from '../../support/poll';
+import { until } from '../../../bench/poll';
 import { incidentsResource, incrementalIncidentsResource, runCli, writePipeline, type TestPipeline } from '../../support/pipeline';
 import { SENTINEL, spawnRun, type Child } from '../faults/harness';
 

@@ -2,9 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * Asks `probe` again and again until `accept` takes its answer, and returns that answer; after
- * `timeoutMs` throws with `what` and the last answer, so a test that waits for a fleet to settle
- * fails saying what it waited for instead of hanging until jest's own timeout. The failover
- * bench uses it too, with a shorter interval: the interval bounds how exactly it times a takeover.
+ * `timeoutMs` throws with `what` and the last answer. The failover bench times a takeover with it
+ * (the interval bounds how exactly); the fleet and status specs wait with it for a group to
+ * settle, failing with what they waited for instead of hanging until jest's own timeout.
  *
  * @example const owners = await until('both instances joined', () => status(p), (s) => s.coordination.instances.length === 2)
  */
