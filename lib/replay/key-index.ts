@@ -77,11 +77,21 @@ export class KeyIndex {
         if (encoded >= 0) offsets[n++] = encoded;
         else if (includeTombstones) offsets[n++] = -encoded - 1;
       }
-      winners.set(partition, offsets.subarray(0, n).sort());
+      winners.set(partition, ascending(offsets.subarray(0, n)));
     }
     this.tables.clear();
     return { records: this.records, unkeyed: this.unkeyed, liveKeys, tombstonedKeys, winners };
   }
+}
+
+/**
+ * `offsets` sorted. The table lists keys in the order they were first seen, so a topic whose
+ * keys were each written once (or last updated in their first order) is already sorted; checking
+ * first saves sorting 1M offsets (~60 ms).
+ */
+function ascending(offsets: Float64Array): Float64Array {
+  for (let i = 1; i < offsets.length; i++) if (offsets[i] < offsets[i - 1]) return offsets.sort();
+  return offsets;
 }
 
 const FNV_OFFSET = 0x811c9dc5;

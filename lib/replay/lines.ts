@@ -19,14 +19,29 @@ const SMALL = 32;
  */
 export class LineBatch {
   private readonly pieces: (string | Buffer)[] = [];
+  /** Each buffer piece's bytes are `piece[froms[i] .. tos[i])`. */
+  private readonly froms: number[] = [];
+  private readonly tos: number[] = [];
   private bytes = 0;
 
   /** Appends pieces; the caller ends its line with `\n`. */
   push(...pieces: (string | Buffer)[]): void {
     for (const piece of pieces) {
+      const length = typeof piece === 'string' ? Buffer.byteLength(piece, 'utf8') : piece.length;
       this.pieces.push(piece);
-      this.bytes += typeof piece === 'string' ? Buffer.byteLength(piece, 'utf8') : piece.length;
+      this.froms.push(0);
+      this.tos.push(length);
+      this.bytes += length;
     }
+  }
+
+  /** Appends bytes `from` to `to` of `buffer` without slicing it (a slice is an object per piece); `buffer` must not change before the batch is taken. */
+  pushRange(buffer: Buffer, from: number, to: number): void {
+    this.pieces.push(buffer);
+    // As integers: positions computed from varints can be doubles to V8, and a double index made the copy loop ~3× slower.
+    this.froms.push(from | 0);
+    this.tos.push(to | 0);
+    this.bytes += to - from;
   }
 
   /** The batch as one new buffer; the batch is empty afterwards. */
@@ -51,12 +66,18 @@ export class LineBatch {
   /** Packs the pieces into the start of `out` and empties the batch. */
   private pack(out: Buffer): Buffer {
     let at = 0;
-    for (const piece of this.pieces) {
+    const { pieces, froms, tos } = this;
+    for (let p = 0; p < pieces.length; p++) {
+      const piece = pieces[p];
+      const from = froms[p];
+      const to = tos[p];
       if (typeof piece === 'string') at += out.write(piece, at, 'utf8');
-      else if (piece.length > SMALL) at += piece.copy(out, at);
-      else for (let i = 0; i < piece.length; i++) out[at++] = piece[i];
+      else if (to - from > SMALL) at += piece.copy(out, at, from, to);
+      else for (let i = from; i < to; i++) out[at++] = piece[i];
     }
-    this.pieces.length = 0;
+    pieces.length = 0;
+    froms.length = 0;
+    tos.length = 0;
     this.bytes = 0;
     return out.subarray(0, at);
   }

@@ -52,11 +52,17 @@ export function valueJson(message: ValueRecord, avro?: AvroDecoder): Buffer | st
  * write, and rest2kafka's keys are such text); anything else goes through JSON.stringify.
  */
 export function pushJsonString(batch: LineBatch, text: Buffer): void {
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c < 0x20 || c > 0x7e || c === QUOTE || c === BACKSLASH) return batch.push(JSON.stringify(text.toString('utf8')));
-  }
+  if (!plainText(text, 0, text.length)) return batch.push(JSON.stringify(text.toString('utf8')));
   batch.push(QUOTE_BYTES, text, QUOTE_BYTES);
+}
+
+/** Whether `buffer[from .. to)` is printable ASCII without a quote or a backslash: a JSON string's text as it is. */
+export function plainText(buffer: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = buffer[i];
+    if (c < 0x20 || c > 0x7e || c === QUOTE || c === BACKSLASH) return false;
+  }
+  return true;
 }
 
 function base64(value: Buffer): string {

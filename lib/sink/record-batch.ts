@@ -30,6 +30,12 @@ export class RecordView {
   headersAt = 0;
   headerCount = 0;
 
+  /** Whether the first header named `name` has the text `value` (both ASCII); allocates nothing. */
+  headerIs(name: string, value: string): boolean {
+    const at = headerValueAt(this.buffer, this.headersAt, this.headerCount, name);
+    return at >= 0 && headerValueEnd - at === value.length && asciiAt(this.buffer, at, value);
+  }
+
   /** The record, kept past the visit: slices of the batch's buffer, no copy. */
   keep(): KafkaRecord {
     const { buffer, keyAt, keyLength, valueAt, valueLength } = this;
@@ -57,35 +63,14 @@ export class KafkaRecord {
 
   /** The text of the first header named `name` (ASCII), without decoding the others. */
   header(name: string): string | undefined {
-    const at = this.find(name);
-    return at < 0 ? undefined : this.buffer.toString('utf8', at, this.valueEnd);
+    const at = headerValueAt(this.buffer, this.headersAt, this.headerCount, name);
+    return at < 0 ? undefined : this.buffer.toString('utf8', at, headerValueEnd);
   }
 
   /** Whether the first header named `name` has the text `value` (both ASCII); allocates nothing. */
   headerIs(name: string, value: string): boolean {
-    const at = this.find(name);
-    return at >= 0 && this.valueEnd - at === value.length && asciiAt(this.buffer, at, value);
-  }
-
-  /** End of the value {@link find} found last. */
-  private valueEnd = 0;
-
-  /** Where the first header named `name` has its value, -1 when none has (or its value is null). */
-  private find(name: string): number {
-    const { buffer } = this;
-    const cursor = { at: this.headersAt };
-    for (let i = 0; i < this.headerCount; i++) {
-      const nameLength = readVarint(buffer, cursor);
-      const same = nameLength === name.length && asciiAt(buffer, cursor.at, name);
-      cursor.at += nameLength;
-      const valueLength = readVarint(buffer, cursor);
-      if (same) {
-        this.valueEnd = cursor.at + valueLength;
-        return valueLength < 0 ? -1 : cursor.at;
-      }
-      cursor.at += Math.max(0, valueLength);
-    }
-    return -1;
+    const at = headerValueAt(this.buffer, this.headersAt, this.headerCount, name);
+    return at >= 0 && headerValueEnd - at === value.length && asciiAt(this.buffer, at, value);
   }
 
   /** All headers as kafkajs gives them: a buffer per name, an array when a name repeats. */
@@ -217,6 +202,28 @@ async function decompress(codec: number, data: Buffer): Promise<Buffer> {
   const factory = (CompressionCodecs as Record<number, (() => { decompress(data: Buffer): Promise<Buffer> }) | undefined>)[codec];
   if (!factory) throw new KafkaError(`record batch compressed with codec ${codec}, which this build cannot decompress`, { code: 'KAFKA_CODEC', retriable: false });
   return factory().decompress(data);
+}
+
+/** End of the value {@link headerValueAt} found last. */
+let headerValueEnd = 0;
+const headerCursor = { at: 0 };
+
+/** Where the first header named `name` has its value, -1 when none has (or its value is null); its end in {@link headerValueEnd}. */
+function headerValueAt(buffer: Buffer, headersAt: number, headerCount: number, name: string): number {
+  const cursor = headerCursor;
+  cursor.at = headersAt;
+  for (let i = 0; i < headerCount; i++) {
+    const nameLength = readVarint(buffer, cursor);
+    const same = nameLength === name.length && asciiAt(buffer, cursor.at, name);
+    cursor.at += nameLength;
+    const valueLength = readVarint(buffer, cursor);
+    if (same) {
+      headerValueEnd = cursor.at + valueLength;
+      return valueLength < 0 ? -1 : cursor.at;
+    }
+    cursor.at += Math.max(0, valueLength);
+  }
+  return -1;
 }
 
 /** Whether `text` (ASCII) is spelled at `at` in `buf`. */

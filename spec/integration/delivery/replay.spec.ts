@@ -8,10 +8,12 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
 import { incidentsResource, replay, runCli, SCHEMAS_DIR, writePipeline, type TestPipeline } from '../../support/pipeline';
 import { AbortedError } from '../../../lib/errors';
+import { jsonlSink } from '../../../lib/replay/jsonl';
 import { replayTopic } from '../../../lib/replay/replay-topic';
 import { createCompactedTopic, createTestKafka, latestByKey, readAllFromStart, testBrokers, uniqueTopic } from '../../support/kafka';
 
@@ -160,6 +162,42 @@ it("read_committed across partitions and gzip batches: an aborted transaction's 
     expect(seen.get('k3')).toBe('{"v":"new"}');
     expect(seen.has('k2') || seen.has('only-aborted')).toBe(false);
     expect(counts).toMatchObject({ records: 202, liveKeys: 199, tombstonedKeys: 1, written: 199, vanished: 0 });
+  } finally {
+    await producer.disconnect();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+  }
+});
+
+it('JSONL: records taken straight from the fetched bytes and records that need decoding keep offset order and print as appendLine prints them', async () => {
+  const kafka = createTestKafka();
+  const topic = uniqueTopic('replay-direct');
+  const admin = kafka.admin();
+  await admin.connect();
+  const producer = kafka.producer();
+  try {
+    await createCompactedTopic(admin, topic, {}, 1);
+    await producer.connect();
+    const json = { 'content-type': 'application/json' };
+    const messages = [
+      { key: 'z', value: '{"n":0}', headers: json }, // taken from the fetched bytes
+      { key: 'a', value: '{"n":1}', headers: json },
+      { key: 'b', value: '{"n":\n2}', headers: json }, // a newline: re-serialised, so kept for the sink call
+      { key: 'c', value: '{"n":3}', headers: json }, // after a kept record in the same chunk: kept too, in order
+      { key: 'd"q', value: '{"n":4}', headers: json }, // a key that JSON must escape
+      { key: 'e', value: '[5]' }, // no content type: parsed and re-serialised
+      { key: 'a', value: '{"n":6}', headers: json }, // the latest of a
+      { key: 'f', value: null },
+    ];
+    await producer.send({ topic, messages });
+    const out = new PassThrough();
+    const text: Buffer[] = [];
+    out.on('data', (chunk: Buffer) => text.push(chunk));
+    const counts = await replayTopic(kafka, topic, { sink: jsonlSink(out) });
+    expect(Buffer.concat(text).toString('utf8')).toBe(
+      ['{"key":"z","value":{"n":0}}', '{"key":"b","value":{"n":2}}', '{"key":"c","value":{"n":3}}', '{"key":"d\\"q","value":{"n":4}}', '{"key":"e","value":[5]}', '{"key":"a","value":{"n":6}}', ''].join('\n'),
+    );
+    expect(counts).toMatchObject({ records: 8, liveKeys: 6, tombstonedKeys: 1, written: 6 });
   } finally {
     await producer.disconnect();
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);

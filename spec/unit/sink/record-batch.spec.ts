@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { batchHeaders, visitRecords, type AbortedTransaction } from '../../../lib/sink/record-batch';
+import { batchHeaders, readVarint, visitRecords, type AbortedTransaction } from '../../../lib/sink/record-batch';
 import { encodeBatch, type BatchSpec } from '../../support/record-batch';
 
 interface Seen {
@@ -76,4 +76,28 @@ describe('record batches', () => {
       [4, 'b', null],
     ]);
   });
+});
+
+describe('readVarint', () => {
+  /** Kafka's zigzag varlong, written with BigInt as a reference. */
+  const encode = (n: bigint): Buffer => {
+    let z = n >= 0n ? n << 1n : ((-n) << 1n) - 1n;
+    const bytes: number[] = [];
+    do {
+      const low = Number(z & 0x7fn);
+      z >>= 7n;
+      bytes.push(z > 0n ? low | 0x80 : low);
+    } while (z > 0n);
+    return Buffer.from(bytes);
+  };
+
+  it.each([0, 1, -1, 63, -64, 64, 8191, -8192, 2 ** 27 - 1, -(2 ** 27), 2 ** 27, -(2 ** 27) - 1, 2 ** 31, -(2 ** 31) - 1, 2 ** 40 + 3, -(2 ** 52), 2 ** 53 - 1])(
+    'decodes %d and advances past it, short and long forms alike',
+    (n) => {
+      const bytes = Buffer.concat([Buffer.from([0xff]), encode(BigInt(n)), Buffer.from([0x01])]);
+      const cursor = { at: 1 };
+      expect(readVarint(bytes, cursor)).toBe(n);
+      expect(cursor.at).toBe(bytes.length - 1);
+    },
+  );
 });
