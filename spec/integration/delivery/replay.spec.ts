@@ -3,7 +3,8 @@
  * and deletes; a config whose API key is unset still replays; `--to duckdb:` builds a table of
  * the live records and refreshes it from the stored offsets; `--full` rebuilds. Avro values
  * written through the real Schema Registry (globalSetup's, or REGISTRY_URL) come out decoded,
- * by schema id or from the local .avsc; `--raw` keeps them as base64. The first Ctrl-C stops it.
+ * by schema id or from the local .avsc; `--raw` keeps them as base64. A position the log start
+ * has passed continues at the log start. The first Ctrl-C stops it.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -15,6 +16,7 @@ import { incidentsResource, replay, runCli, SCHEMAS_DIR, writePipeline, type Tes
 import { AbortedError } from '../../../lib/errors';
 import { jsonlSink } from '../../../lib/replay/jsonl';
 import { replayTopic } from '../../../lib/replay/replay-topic';
+import { scanTopic } from '../../../lib/sink/scan-topic';
 import { createCompactedTopic, createTestKafka, latestByKey, readAllFromStart, testBrokers, uniqueTopic } from '../../support/kafka';
 
 const INCIDENTS = 300;
@@ -162,6 +164,31 @@ it("read_committed across partitions and gzip batches: an aborted transaction's 
     expect(seen.get('k3')).toBe('{"v":"new"}');
     expect(seen.has('k2') || seen.has('only-aborted')).toBe(false);
     expect(counts).toMatchObject({ records: 202, liveKeys: 199, tombstonedKeys: 1, written: 199, vanished: 0 });
+  } finally {
+    await producer.disconnect();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+  }
+});
+
+it('a position the log start has passed (records deleted by retention or the cleaner while the scan waits) continues at the log start', async () => {
+  const kafka = createTestKafka();
+  const topic = uniqueTopic('replay-log-start');
+  const admin = kafka.admin();
+  await admin.connect();
+  const producer = kafka.producer();
+  try {
+    // A delete-policy topic: the broker refuses DeleteRecords on compacted ones.
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'cleanup.policy', value: 'delete' }] }] });
+    await producer.connect();
+    await producer.send({ topic, messages: Array.from({ length: 100 }, (_, i) => ({ key: `k${i}`, value: `{"v":${i}}` })) });
+    await admin.fetchTopicMetadata({ topics: [topic] }); // kafkajs finds the partition's leader only in metadata it holds
+    await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '40' }] });
+
+    // The range still starts at 0, as it would for a scan planned before the deletion.
+    const offsets: number[] = [];
+    await scanTopic(kafka, topic, { record: (_partition, record) => void offsets.push(record.offset) }, { ranges: new Map([[0, { from: 0, end: 100 }]]), maxBytesPerPartition: 512 });
+    expect(offsets).toEqual(Array.from({ length: 60 }, (_, i) => 40 + i));
   } finally {
     await producer.disconnect();
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
