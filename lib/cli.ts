@@ -6,7 +6,7 @@
  * The shebang caps V8's young generation at 2 × 8 MB (Node 20's default grows it to 2 × 16 MB):
  * a run allocates fast (parsed pages, records, encoded batches), so the young generation grows
  * to its cap and whatever survives two scavenges is promoted with it. Measured (npm run bench,
- * 2 cores): fanout-100k-0ms peak RSS 256–268 MB → 215 MB, pipeline-0ms 236–243 MB → 211 MB,
+ * 2 cores): fanout-100k-0ms peak RSS 256–268 MB → 215–233 MB, pipeline-0ms 236–243 MB → 211–227 MB,
  * records/s unchanged within the machine's noise. V8 reads the flag only at start-up
  * (v8.setFlagsFromString has no effect then), so it is a node flag: the Dockerfile's ENTRYPOINT
  * and every spawned CLI in specs and benches read it from this line (shebangNodeFlags).
