@@ -32,8 +32,7 @@ export class RecordView {
 
   /** Whether the first header named `name` has the text `value` (both ASCII); allocates nothing. */
   headerIs(name: string, value: string): boolean {
-    const at = headerValueAt(this.buffer, this.headersAt, this.headerCount, name);
-    return at >= 0 && headerValueEnd - at === value.length && asciiAt(this.buffer, at, value);
+    return headerIs(this.buffer, this.headersAt, this.headerCount, name, value);
   }
 
   /** The record, kept past the visit: slices of the batch's buffer, no copy. */
@@ -69,8 +68,7 @@ export class KafkaRecord {
 
   /** Whether the first header named `name` has the text `value` (both ASCII); allocates nothing. */
   headerIs(name: string, value: string): boolean {
-    const at = headerValueAt(this.buffer, this.headersAt, this.headerCount, name);
-    return at >= 0 && headerValueEnd - at === value.length && asciiAt(this.buffer, at, value);
+    return headerIs(this.buffer, this.headersAt, this.headerCount, name, value);
   }
 
   /** All headers as kafkajs gives them: a buffer per name, an array when a name repeats. */
@@ -224,6 +222,12 @@ function headerValueAt(buffer: Buffer, headersAt: number, headerCount: number, n
     cursor.at += Math.max(0, valueLength);
   }
   return -1;
+}
+
+/** Whether the first header named `name` has the text `value` (both ASCII). */
+function headerIs(buffer: Buffer, headersAt: number, headerCount: number, name: string, value: string): boolean {
+  const at = headerValueAt(buffer, headersAt, headerCount, name);
+  return at >= 0 && headerValueEnd - at === value.length && asciiAt(buffer, at, value);
 }
 
 /** Whether `text` (ASCII) is spelled at `at` in `buf`. */
