@@ -75,7 +75,8 @@ export async function createCompactedTopic(admin: Admin, name: string, extraConf
 /**
  * Reads every partition of `topic` from its start to the end offset of the moment the read
  * began, with a throwaway consumer group that commits nothing. The end is the last stable
- * offset for read_committed and the high watermark for read_uncommitted. A partition is done
+ * offset for read_committed (once committed transactions' markers have landed, see
+ * {@link MARKER_SETTLE_MS}) and the high watermark for read_uncommitted. A partition is done
  * when the consumer's position reaches the end, not when the last record arrives: a trailing
  * commit or abort marker occupies an offset but is never delivered (kafka.md §5.2), and
  * compaction and transactions leave offset gaps, so counting records would stop early or hang.
@@ -170,13 +171,30 @@ interface PartitionRange {
   end: bigint;
 }
 
+/**
+ * How long a read_committed read waits for the last stable offset to reach the high watermark.
+ * A producer's commit returns once the coordinator has logged it; the commit markers reach the
+ * partitions a moment later. A reader that takes its end in between misses a transaction the
+ * producer already saw committed, and reading the state topic then the data topic could see one
+ * without the other (CI caught exactly that: the data of page 0 without the state that covers
+ * it). Past this wait the LSO is an open transaction's (a killed producer's), whose records no
+ * reader sees until it is aborted, so the read proceeds.
+ */
+const MARKER_SETTLE_MS = 2_000;
+
 async function endOffsets(kafka: Kafka, topic: string, readUncommitted: boolean): Promise<Map<number, PartitionRange>> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    const high = readUncommitted ? await highWatermarks(kafka, topic) : null;
-    return new Map(offsets.map((o) => [o.partition, { start: BigInt(o.low), end: BigInt(high?.get(o.partition) ?? o.offset) }]));
+    const deadline = Date.now() + MARKER_SETTLE_MS;
+    for (;;) {
+      const [offsets, high] = await Promise.all([admin.fetchTopicOffsets(topic), highWatermarks(kafka, topic)]);
+      const settled = offsets.every((o) => BigInt(o.offset) >= BigInt(high.get(o.partition) ?? '0'));
+      if (readUncommitted || settled || Date.now() > deadline) {
+        return new Map(offsets.map((o) => [o.partition, { start: BigInt(o.low), end: BigInt(readUncommitted ? high.get(o.partition) ?? o.offset : o.offset) }]));
+      }
+      await sleep(50);
+    }
   } finally {
     await admin.disconnect();
   }
