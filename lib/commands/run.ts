@@ -13,6 +13,7 @@ import { createMetrics, type Metrics } from '../observability/metrics';
 import { startOpsServer, type OpsServer } from '../observability/ops-server';
 import { createKafka, kafkaFailure } from '../sink/kafka';
 import { formatSummary, progressDisplay } from '../observability/progress';
+import { StateLog } from '../state/store';
 import { intFlag, parseFlags, requireFlag } from './args';
 import { commandLogger, OUTPUT_HELP, OUTPUT_OPTIONS, stderrIsTty } from './output';
 import type { Command } from './types';
@@ -74,6 +75,7 @@ Exit codes: 0 ok, 2 config, 3 source API, 4 credentials, 5 Kafka, 6 invalid reco
     if (ops) logger.info('serving /metrics, /healthz and /readyz', { port: ops.port });
 
     const noticed = new Set<string>();
+    const stateLog = new StateLog(loaded.pipeline.delivery.state_topic, loaded.pipeline.pipeline_name);
     const dryRun = values['dry-run'] ?? false;
     // Units run side by side in a fleet: the progress line shows all of their resources.
     const progressOf = new Map<string, readonly ResourceSummary[]>();
@@ -89,6 +91,7 @@ Exit codes: 0 ok, 2 config, 3 source API, 4 credentials, 5 Kafka, 6 invalid reco
         onProgress: progress ? (summaries) => progress.update([...progressOf.set(unit?.name ?? '', summaries).values()].flat()) : undefined,
         metrics,
         noticed,
+        stateLog,
       }).finally(() => {
         progressOf.delete(unit?.name ?? '');
         if (progressOf.size === 0) progress?.clear();

@@ -11,7 +11,7 @@ import { openPublisher } from '../sink/publisher-thread';
 import { buildSinks, loadSchemaDir, registerSchemas, topicSpecs } from '../sink/resource-sinks';
 import { warnOfSharedTopics } from '../sink/topic-owner';
 import { ensureTopics } from '../sink/topics';
-import { loadStates } from '../state/store';
+import { StateLog } from '../state/store';
 import { wantedResources } from './plan';
 import { deliver } from './stream';
 import type { KafkaIO, RunOptions, RunResult } from './types';
@@ -53,7 +53,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     // Beside the state read, as both wait out a new consumer group's first join: topics that
     // existed before this run may hold another pipeline's records (topic-owner.ts; it only warns).
     const [states] = await Promise.all([
-      guard(`reading state topic ${stateTopic}`, loadStates(kafka, stateTopic, pipeline.pipeline_name)),
+      guard(`reading state topic ${stateTopic}`, (options.stateLog ?? new StateLog(stateTopic, pipeline.pipeline_name)).read(kafka)),
       warnOfSharedTopics(kafka, [...sinks.values()].filter((s) => !created.includes(s.topic)), log),
     ]);
     const snapshot = async (topic: string) => Object.fromEntries((await guard(`reading the end offsets of ${topic}`, admin.fetchTopicOffsets(topic))).map((p) => [String(p.partition), p.high]));

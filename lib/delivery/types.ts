@@ -7,6 +7,7 @@ import type { Metrics } from '../observability/metrics';
 import type { ResourceSink } from '../sink/prepare';
 import type { Publisher } from '../sink/publish';
 import type { ResourceState } from '../state/checkpoint';
+import type { StateLog } from '../state/store';
 import type { LatestValues } from './unchanged';
 
 export interface RunOptions {
@@ -24,6 +25,8 @@ export interface RunOptions {
   transactionalId?: string;
   /** Resources whose "no schema file" notice was logged; shared by the runs of one process. */
   noticed?: Set<string>;
+  /** The pipeline's state topic as the runs of one process have read it so far (`--interval`). */
+  stateLog?: StateLog;
 }
 
 export interface ResourceSummary {

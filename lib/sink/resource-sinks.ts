@@ -81,6 +81,15 @@ export async function registerSchemas(pipeline: PipelineConfig, sinks: Map<strin
   }
 }
 
+/**
+ * Configs the state topic is created with. Every committed batch writes a state record, and
+ * with the broker's defaults (segment.ms 7 days, segment.bytes 1 GiB) the active segment never
+ * rolls, so compaction never runs: a service at `--interval 1s` wrote ~3 records a second, and
+ * every start-up read all of them. Rolling hourly lets the cleaner keep the topic to the latest
+ * state per resource plus about an hour of history.
+ */
+const STATE_TOPIC_CONFIGS: Readonly<Record<string, string>> = { 'segment.ms': String(60 * 60 * 1000) };
+
 export function topicSpecs(pipeline: PipelineConfig, resources: readonly ResolvedResource[], sinks: Map<string, ResourceSink>): TopicSpec[] {
   const t = pipeline.topics;
   const specs: TopicSpec[] = resources.map((r) => ({
@@ -91,7 +100,7 @@ export function topicSpecs(pipeline: PipelineConfig, resources: readonly Resolve
     configs: t.configs,
     purpose: `resource ${r.name} (${r.writeDisposition})`,
   }));
-  specs.push({ topic: pipeline.delivery.state_topic, cleanupPolicy: 'compact', partitions: 1, replicationFactor: t.replication_factor, purpose: 'pipeline state' });
+  specs.push({ topic: pipeline.delivery.state_topic, cleanupPolicy: 'compact', partitions: 1, replicationFactor: t.replication_factor, configs: STATE_TOPIC_CONFIGS, purpose: 'pipeline state' });
   specs.push({ topic: pipeline.delivery.dead_letter_topic, cleanupPolicy: 'delete', partitions: 1, replicationFactor: t.replication_factor, purpose: 'dead letters' });
   return specs;
 }

@@ -64,7 +64,7 @@ it('says once, at INFO, that a resource without a schema file goes out unvalidat
 });
 
 it('creates compacted topics for merge resources and the state, delete-policy ones for append and dead letters', async () => {
-  const policies = await cleanupPolicies(admin, [pipeline.topic('incidents'), pipeline.topic('incidents_by_service'), pipeline.topic('services'), pipeline.stateTopic, pipeline.deadLetterTopic]);
+  const policies = await topicConfigs(admin, [pipeline.topic('incidents'), pipeline.topic('incidents_by_service'), pipeline.topic('services'), pipeline.stateTopic, pipeline.deadLetterTopic], 'cleanup.policy');
   expect(policies).toEqual({
     [pipeline.topic('incidents')]: 'compact',
     [pipeline.topic('incidents_by_service')]: 'compact',
@@ -74,6 +74,11 @@ it('creates compacted topics for merge resources and the state, delete-policy on
   });
   const { topics } = await admin.fetchTopicMetadata({ topics: [pipeline.topic('incidents')] });
   expect(topics[0].partitions).toHaveLength(3);
+});
+
+it('creates the state topic with hourly segments, so compaction can run on it (data topics keep the broker default)', async () => {
+  const segments = await topicConfigs(admin, [pipeline.stateTopic, pipeline.topic('incidents')], 'segment.ms');
+  expect(segments).toEqual({ [pipeline.stateTopic]: '3600000', [pipeline.topic('incidents')]: '604800000' });
 });
 
 it('keys each record by its primary key as a string and puts every key on its murmur2 partition', async () => {
@@ -150,10 +155,11 @@ async function expectMurmur2Partitions(topic: string, records: readonly ReadReco
   expect(wrong.map((r) => `${r.key}@${r.partition}`)).toEqual([]);
 }
 
-async function cleanupPolicies(client: Admin, topics: string[]): Promise<Record<string, string>> {
+/** Each topic's value of the config `name`, as the broker describes it. */
+async function topicConfigs(client: Admin, topics: string[], name: string): Promise<Record<string, string>> {
   const { resources } = await client.describeConfigs({
     includeSynonyms: false,
-    resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy'] })),
+    resources: topics.map((topic) => ({ type: ConfigResourceTypes.TOPIC, name: topic, configNames: [name] })),
   });
-  return Object.fromEntries(resources.map((r) => [r.resourceName, r.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue ?? '?']));
+  return Object.fromEntries(resources.map((r) => [r.resourceName, r.configEntries.find((e) => e.configName === name)?.configValue ?? '?']));
 }
