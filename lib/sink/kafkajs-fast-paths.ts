@@ -19,6 +19,7 @@
  */
 import Module, { createRequire } from 'node:module';
 import { recordDecoder } from './kafkajs-record-decoder';
+import { encodeProduceRequest, groupPacked, isPacked, sizedBytes, writeZigZag, zigZagSize, type KafkajsParts, type ProduceArgs } from './packed-produce';
 
 const CHECKED_VERSION = '2.2.4';
 const GROUPING = './src/producer/groupMessagesPerPartition.js';
@@ -26,6 +27,9 @@ const RECORD = './src/protocol/recordBatch/record/v0/index.js';
 const ENCODER = './src/protocol/encoder.js';
 const RECORD_DECODER = './src/protocol/recordBatch/record/v0/decoder.js';
 const LONG = './src/utils/long.js';
+const PRODUCE_REQUEST = './src/protocol/requests/produce/v3/request.js';
+const CRC32C = './src/protocol/recordBatch/crc32C/index.js';
+const COMPRESSION = './src/protocol/message/compression/index.js';
 
 export type FastPathsStatus = 'installed' | 'disabled' | 'kafkajs already loaded' | `kafkajs ${string} is not ${typeof CHECKED_VERSION}`;
 
@@ -143,19 +147,55 @@ export function installKafkajsFastPaths(env: NodeJS.ProcessEnv = process.env): F
   const groupingFile = load.resolve(GROUPING);
   const recordFile = load.resolve(RECORD);
   const recordDecoderFile = load.resolve(RECORD_DECODER);
-  if (require.cache[groupingFile] || require.cache[recordFile] || require.cache[recordDecoderFile]) return 'kafkajs already loaded';
+  const produceFile = load.resolve(PRODUCE_REQUEST);
+  if ([groupingFile, recordFile, recordDecoderFile, produceFile].some((file) => require.cache[file])) return 'kafkajs already loaded';
 
   const original = load(recordFile) as RecordEncoder;
   const EncoderClass = load(ENCODER) as new (initialSize?: number) => EncoderLike;
   const record: RecordEncoder = (args) => encodeRecordFast(args, EncoderClass) ?? original(args);
   preload(recordFile, record);
-  preload(groupingFile, groupMessagesPerPartition);
+  preload(groupingFile, (args: GroupArgs) => groupPacked(args as unknown as Parameters<typeof groupPacked>[0]) ?? groupMessagesPerPartition(args));
+  preload(produceFile, packedProduceRequest(load(produceFile) as ProduceRequest, kafkajsParts(load), EncoderClass));
   // The consume path's (replay, state at start-up): see kafkajs-record-decoder.ts.
   preload(recordDecoderFile, recordDecoder(load(LONG) as Parameters<typeof recordDecoder>[0]));
   return 'installed';
 }
 
-function preload(filename: string, exports: unknown): void {
+type ProduceRequest = (args: ProduceArgs) => { encode(): Promise<EncoderLike> };
+
+/** kafkajs's produce request (v3, which v4–v7 extend), encoding packed sends itself (packed-produce.ts). */
+function packedProduceRequest(original: ProduceRequest, parts: KafkajsParts, EncoderClass: new (initialSize?: number) => EncoderLike): ProduceRequest {
+  return (args) => {
+    const request = original(args);
+    if (!isPacked(args)) return request;
+    return {
+      ...request,
+      encode: async () => {
+        const encoder = new EncoderClass(0);
+        encoder.buf = await encodeProduceRequest(args, parts);
+        encoder.offset = encoder.buf.length;
+        return encoder;
+      },
+    };
+  };
+}
+
+function kafkajsParts(load: NodeJS.Require): KafkajsParts {
+  const Long = load(LONG) as { fromValue(value: unknown): ReturnType<KafkajsParts['longFrom']> };
+  const { lookupCodec } = load(COMPRESSION) as { lookupCodec: KafkajsParts['codec'] };
+  return { longFrom: (value) => Long.fromValue(value), crc32C: load(CRC32C) as KafkajsParts['crc32C'], codec: lookupCodec };
+}
+
+/** What {@link installKafkajsFastPaths} put in kafkajs's place. */
+const replacements = new WeakSet<object>();
+
+/** Whether `exports` (a kafkajs module's, from Node's cache) is one of the fast paths. */
+export function isFastPath(exports: unknown): boolean {
+  return typeof exports === 'function' && replacements.has(exports);
+}
+
+function preload(filename: string, exports: object): void {
+  replacements.add(exports);
   const entry = new Module(filename, module);
   entry.filename = filename;
   entry.exports = exports;
@@ -176,36 +216,6 @@ function bytesLength(data: unknown): number | undefined {
 
 function byteLengthOf(data: string | Buffer): number {
   return typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.length;
-}
-
-/** Size of a length-prefixed byte field: the zigzag varint length, then the bytes (none for null). */
-function sizedBytes(length: number): number {
-  return length < 0 ? 1 : zigZagSize(length) + length;
-}
-
-function zigZag(n: number): number {
-  return n >= 0 ? n * 2 : -n * 2 - 1;
-}
-
-function zigZagSize(n: number): number {
-  let zz = zigZag(n);
-  let size = 1;
-  while (zz >= 128) {
-    zz = Math.floor(zz / 128);
-    size++;
-  }
-  return size;
-}
-
-/** Zigzag LEB128, Kafka's varint and varlong alike; exact for |n| ≤ 2^52. */
-function writeZigZag(buf: Buffer, at: number, n: number): number {
-  let zz = zigZag(n);
-  while (zz >= 128) {
-    buf[at++] = (zz % 128) | 0x80;
-    zz = Math.floor(zz / 128);
-  }
-  buf[at++] = zz;
-  return at;
 }
 
 function writeBytes(buf: Buffer, at: number, data: unknown, length: number): number {

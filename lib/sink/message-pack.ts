@@ -10,6 +10,7 @@
  */
 import type { Message, TopicMessages } from 'kafkajs';
 import { KafkaError } from '../errors';
+import { emptyRun, headersField, packedMessages, type PackedRun } from './packed-produce';
 
 export interface OutgoingMessage {
   topic: string;
@@ -100,45 +101,134 @@ export function transferables(pack: PackedMessages): ArrayBuffer[] {
 
 /**
  * The packs' records as kafkajs sends them, in order: cut into sends of at most `maxSendBytes`
- * (estimated), each send grouped by topic in order of first appearance. Keys, values and
- * header values are Buffers (views of the packed bytes): the same bytes on the wire as the
- * strings they came from.
+ * (estimated), each send grouped by topic in order of first appearance. With `packed` (the
+ * kafkajs fast paths are installed) a topic's records stay positions in the packs' bytes
+ * (packed-produce.ts); otherwise they are kafkajs messages whose keys, values and header values
+ * are Buffers (views of the packed bytes): the same bytes on the wire either way.
  */
-export function toSends(packs: readonly PackedMessages[], maxSendBytes = MAX_SEND_BYTES): TopicMessages[][] {
+export function toSends(packs: readonly PackedMessages[], maxSendBytes = MAX_SEND_BYTES, packed = false): TopicMessages[][] {
   const sends: TopicMessages[][] = [];
-  let current = new Map<string, Message[]>();
+  const newSend = (): SendBuilder => (packed ? new PackedSend() : new MessageSend());
+  let current = newSend();
   let size = 0;
   const flush = () => {
-    if (current.size > 0) sends.push([...current].map(([topic, messages]) => ({ topic, messages })));
-    current = new Map();
+    if (!current.empty) sends.push(current.topicMessages());
+    current = newSend();
     size = 0;
   };
   for (const pack of packs) {
-    const bytes = Buffer.from(pack.bytes);
-    const { meta } = pack;
-    const headerSets = pack.headerSets.map((set) => Object.fromEntries(Object.entries(set).map(([name, value]) => [name, Buffer.from(value, 'utf8')])));
-    const headerSizes = pack.headerSets.map(headerBytes);
+    const view = new PackView(pack);
     let at = 0;
-    for (let o = 0; o < meta.length; o += FIELDS) {
-      const keyLength = meta[o + KEY_LENGTH];
-      const valueLength = meta[o + VALUE_LENGTH];
-      const headers = meta[o + HEADERS];
-      const bytesOf = recordBytes(keyLength, valueLength, headers === ABSENT ? 0 : headerSizes[headers]);
+    for (let o = 0; o < pack.meta.length; o += FIELDS) {
+      const keyLength = pack.meta[o + KEY_LENGTH];
+      const valueLength = pack.meta[o + VALUE_LENGTH];
+      const headers = pack.meta[o + HEADERS];
+      const bytesOf = recordBytes(keyLength, valueLength, headers === ABSENT ? 0 : view.headerSizes[headers]);
       if (size + bytesOf > maxSendBytes) flush();
       size += bytesOf;
-      const message: Message = { key: null, value: null };
-      if (keyLength !== ABSENT) message.key = bytes.subarray(at, (at += keyLength));
-      if (valueLength !== ABSENT) message.value = bytes.subarray(at, (at += valueLength));
-      if (headers !== ABSENT) message.headers = headerSets[headers];
-      if (meta[o + TIMESTAMP] !== ABSENT) message.timestamp = pack.timestamps[meta[o + TIMESTAMP]];
-      const topic = pack.topics[meta[o + TOPIC]];
-      let list = current.get(topic);
-      if (!list) current.set(topic, (list = []));
-      list.push(message);
+      current.add(view, o, at);
+      at += Math.max(keyLength, 0) + Math.max(valueLength, 0);
     }
   }
   flush();
   return sends;
+}
+
+/** A pack as the sends read it: its bytes as a Buffer, and its header sets in the forms they need (made once). */
+class PackView {
+  readonly bytes: Buffer;
+  readonly headerSizes: number[];
+  private headerBuffers?: Record<string, Buffer>[];
+  private fields?: Buffer[];
+
+  constructor(readonly pack: PackedMessages) {
+    this.bytes = Buffer.from(pack.bytes);
+    this.headerSizes = pack.headerSets.map(headerBytes);
+  }
+
+  /** The header sets with Buffer values, kafkajs's message form. */
+  headerObjects(): Record<string, Buffer>[] {
+    return (this.headerBuffers ??= this.pack.headerSets.map((set) => Object.fromEntries(Object.entries(set).map(([name, value]) => [name, Buffer.from(value, 'utf8')]))));
+  }
+
+  /** The header sets as records' encoded headers fields. */
+  headerFields(): Buffer[] {
+    return (this.fields ??= this.pack.headerSets.map(headersField));
+  }
+}
+
+/** One send's records, grouped by topic, in the form kafkajs is given them. */
+interface SendBuilder {
+  readonly empty: boolean;
+  /** The record at `meta[o]` of `view`, whose key starts at `at`. */
+  add(view: PackView, o: number, at: number): void;
+  topicMessages(): TopicMessages[];
+}
+
+class MessageSend implements SendBuilder {
+  private readonly topics = new Map<string, Message[]>();
+
+  get empty(): boolean {
+    return this.topics.size === 0;
+  }
+
+  add(view: PackView, o: number, at: number): void {
+    const { meta, topics, timestamps } = view.pack;
+    const keyLength = meta[o + KEY_LENGTH];
+    const valueLength = meta[o + VALUE_LENGTH];
+    const message: Message = { key: null, value: null };
+    if (keyLength !== ABSENT) message.key = view.bytes.subarray(at, (at += keyLength));
+    if (valueLength !== ABSENT) message.value = view.bytes.subarray(at, at + valueLength);
+    if (meta[o + HEADERS] !== ABSENT) message.headers = view.headerObjects()[meta[o + HEADERS]];
+    if (meta[o + TIMESTAMP] !== ABSENT) message.timestamp = timestamps[meta[o + TIMESTAMP]];
+    const topic = topics[meta[o + TOPIC]];
+    let list = this.topics.get(topic);
+    if (!list) this.topics.set(topic, (list = []));
+    list.push(message);
+  }
+
+  topicMessages(): TopicMessages[] {
+    return [...this.topics].map(([topic, messages]) => ({ topic, messages }));
+  }
+}
+
+class PackedSend implements SendBuilder {
+  private readonly topics = new Map<string, PackedRun>();
+  /** Per run and pack: the pack's index in the run's sources, and its header sets' indexes in the run's fields. */
+  private readonly placed = new Map<PackedRun, Map<PackView, { source: number; headers: number[] }>>();
+
+  get empty(): boolean {
+    return this.topics.size === 0;
+  }
+
+  add(view: PackView, o: number, at: number): void {
+    const { meta, topics, timestamps } = view.pack;
+    const topic = topics[meta[o + TOPIC]];
+    let run = this.topics.get(topic);
+    if (!run) {
+      this.topics.set(topic, (run = emptyRun()));
+      this.placed.set(run, new Map());
+    }
+    const placed = this.placed.get(run)!;
+    let place = placed.get(view);
+    if (!place) {
+      const headersAt = run.headerFields.length;
+      run.headerFields.push(...view.headerFields());
+      place = { source: run.sources.push(view.bytes) - 1, headers: view.pack.headerSets.map((_, i) => headersAt + i) };
+      placed.set(view, place);
+    }
+    const headers = meta[o + HEADERS];
+    run.source.push(place.source);
+    run.keyAt.push(at);
+    run.keyLength.push(meta[o + KEY_LENGTH]);
+    run.valueLength.push(meta[o + VALUE_LENGTH]);
+    run.headers.push(headers === ABSENT ? ABSENT : place.headers[headers]);
+    run.timestamp.push(meta[o + TIMESTAMP] === ABSENT ? NaN : Number(timestamps[meta[o + TIMESTAMP]]));
+  }
+
+  topicMessages(): TopicMessages[] {
+    return [...this.topics].map(([topic, run]) => ({ topic, messages: packedMessages(run) }));
+  }
 }
 
 function recordBytes(keyLength: number, valueLength: number, headersBytes: number): number {

@@ -24,7 +24,7 @@ import type { Logger } from '../observability/logger';
 import { fastPathsWarning } from './kafkajs-fast-paths';
 import { COMPRESSION_TYPES } from './codecs';
 import { kafkaFailure, type KafkaTarget } from './kafka';
-import { toSends, type PackedMessages } from './message-pack';
+import { MAX_SEND_BYTES, toSends, type PackedMessages } from './message-pack';
 
 export interface PublisherOptions {
   /** The brokers and settings a failure's message names. */
@@ -112,7 +112,9 @@ export class KafkaPublisher implements Publisher {
   async publish(data: readonly PackedMessages[], state: readonly PackedMessages[]): Promise<void> {
     // Transactional: data and state in one transaction. Otherwise the data is acknowledged
     // before the state that covers it is sent.
-    await this.publishSends(this.options.transactional ? [toSends([...data, ...state])] : [toSends(data), toSends(state)]);
+    // Straight from the packs when the fast paths are there to encode them (packed-produce.ts).
+    const sends = (packs: readonly PackedMessages[]) => toSends(packs, MAX_SEND_BYTES, kafkajsFastPaths === 'installed');
+    await this.publishSends(this.options.transactional ? [sends([...data, ...state])] : [sends(data), sends(state)]);
   }
 
   private async publishSends(groups: readonly TopicMessages[][][]): Promise<void> {

@@ -98,6 +98,7 @@ describe('groupMessagesPerPartition', () => {
 
 describe('installKafkajsFastPaths (in a fresh Node process)', () => {
   const root = path.resolve(__dirname, '../../..');
+  const REPLACED = ['producer/groupMessagesPerPartition', 'protocol/recordBatch/record/v0', 'protocol/recordBatch/record/v0/decoder', 'protocol/requests/produce/v3/request'];
   // jest has its own module registry, so the install is checked where it matters: plain Node.
   const probe = (env: Record<string, string>, loadKafkajsFirst = false) => {
     const script = `
@@ -106,12 +107,12 @@ describe('installKafkajsFastPaths (in a fresh Node process)', () => {
       const fast = jiti(${JSON.stringify(path.join(root, 'lib/sink/kafkajs-fast-paths.ts'))});
       const status = fast.installKafkajsFastPaths();
       require('kafkajs');
-      const grouping = require.cache[require.resolve('kafkajs/src/producer/groupMessagesPerPartition')].exports;
-      console.log(JSON.stringify({ status, replaced: grouping === fast.groupMessagesPerPartition }));`;
+      const replaced = ${JSON.stringify(REPLACED)}.map((m) => fast.isFastPath(require('kafkajs/src/' + m)));
+      console.log(JSON.stringify({ status, replaced: replaced.every(Boolean) ? true : replaced.some(Boolean) ? replaced : false }));`;
     return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: root, env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' })) as { status: string; replaced: boolean };
   };
 
-  it('replaces both modules before kafkajs loads', () => {
+  it('replaces all four modules before kafkajs loads', () => {
     expect(probe({})).toEqual({ status: 'installed', replaced: true });
   });
 
