@@ -1,7 +1,7 @@
 /**
- * Two drop-in replacements for kafkajs 2.2.4 internals on the produce path, installed before
- * kafkajs loads. Profiles of `rest2kafka run` (bench/, `--cpu-prof`) put over half of the
- * pipeline's CPU in kafkajs, and two of its hot spots are accidental:
+ * Drop-in replacements for kafkajs 2.2.4 internals, installed before kafkajs loads. Profiles of
+ * `rest2kafka run` (bench/, `--cpu-prof`) put over half of the pipeline's CPU in kafkajs, and
+ * two of its hot spots are accidental:
  *
  * - `producer/groupMessagesPerPartition` copies the partition's whole array for every message
  *   (`[...current, message]`), quadratic in the records of one send (a 900 KiB send holds
@@ -13,9 +13,11 @@
  * The replacements write the same bytes (spec/unit/sink/kafkajs-fast-paths.spec.ts compares
  * them with kafkajs's own functions on random input): one exactly-sized buffer per record, one
  * pass to group. Anything unusual (a number as key, a null header value, a timestamp delta past
- * 2^52) goes to the original encoder. They are installed only for the exact kafkajs version they
- * were checked against, only if kafkajs has not been loaded yet, and not at all with
- * `R2K_KAFKAJS_FAST_PATHS=0`; in every other case kafkajs runs as shipped.
+ * 2^52) goes to the original encoder. The grouping and the produce request encoder also take
+ * rest2kafka's packed sends, whose records never become messages at all (packed-produce.ts); the
+ * record decoder is the consume path's (kafkajs-record-decoder.ts). They are installed only for
+ * the exact kafkajs version they were checked against, only if kafkajs has not been loaded yet,
+ * and not at all with `R2K_KAFKAJS_FAST_PATHS=0`; in every other case kafkajs runs as shipped.
  */
 import Module, { createRequire } from 'node:module';
 import { recordDecoder } from './kafkajs-record-decoder';
@@ -186,16 +188,30 @@ function kafkajsParts(load: NodeJS.Require): KafkajsParts {
   return { longFrom: (value) => Long.fromValue(value), crc32C: load(CRC32C) as KafkajsParts['crc32C'], codec: lookupCodec };
 }
 
-/** What {@link installKafkajsFastPaths} put in kafkajs's place. */
-const replacements = new WeakSet<object>();
+/**
+ * Whether the kafkajs this module loads encodes packed sends, i.e. its produce request is the
+ * replacement. Asked of the module system that loads kafkajs for the producer, not of the install's
+ * status: a registry of its own (jest's) loads kafkajs as shipped even where the install succeeded
+ * in Node's cache, and kafkajs as shipped would send the placeholders as empty records.
+ */
+export function encodesPackedSends(): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the loader kafkajs comes from, as above
+  return isFastPath(require('kafkajs/src/protocol/requests/produce/v3/request.js'));
+}
 
-/** Whether `exports` (a kafkajs module's, from Node's cache) is one of the fast paths. */
+/**
+ * Marks what {@link installKafkajsFastPaths} put in kafkajs's place. A registered symbol, read
+ * as a property: it survives a second copy of this module and loaders that wrap exports (jiti).
+ */
+const FAST_PATH = Symbol.for('rest2kafka.kafkajs-fast-path');
+
+/** Whether `exports` (a kafkajs module's) is one of the fast paths. */
 export function isFastPath(exports: unknown): boolean {
-  return typeof exports === 'function' && replacements.has(exports);
+  return typeof exports === 'function' && (exports as { [FAST_PATH]?: boolean })[FAST_PATH] === true;
 }
 
 function preload(filename: string, exports: object): void {
-  replacements.add(exports);
+  Object.defineProperty(exports, FAST_PATH, { value: true });
   const entry = new Module(filename, module);
   entry.filename = filename;
   entry.exports = exports;

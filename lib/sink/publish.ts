@@ -21,7 +21,7 @@ import type { Compression } from '../config/types';
 import { KafkaError } from '../errors';
 import { crashPoint, crashPointSoon } from '../observability/crash-points';
 import type { Logger } from '../observability/logger';
-import { fastPathsWarning } from './kafkajs-fast-paths';
+import { encodesPackedSends, fastPathsWarning } from './kafkajs-fast-paths';
 import { COMPRESSION_TYPES } from './codecs';
 import { kafkaFailure, type KafkaTarget } from './kafka';
 import { MAX_SEND_BYTES, toSends, type PackedMessages } from './message-pack';
@@ -101,6 +101,7 @@ export class KafkaPublisher implements Publisher {
   private broken: unknown = null;
   private readonly lastBatch = new Map<string, Map<number, bigint>>();
   private readonly compression: CompressionTypes;
+  private readonly packed = encodesPackedSends();
 
   constructor(
     private readonly producer: Producer,
@@ -113,7 +114,7 @@ export class KafkaPublisher implements Publisher {
     // Transactional: data and state in one transaction. Otherwise the data is acknowledged
     // before the state that covers it is sent.
     // Straight from the packs when the fast paths are there to encode them (packed-produce.ts).
-    const sends = (packs: readonly PackedMessages[]) => toSends(packs, MAX_SEND_BYTES, kafkajsFastPaths === 'installed');
+    const sends = (packs: readonly PackedMessages[]) => toSends(packs, MAX_SEND_BYTES, this.packed);
     await this.publishSends(this.options.transactional ? [sends([...data, ...state])] : [sends(data), sends(state)]);
   }
 

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { encodeRecordFast, fastPathsWarning, groupMessagesPerPartition, type RecordArgs } from '../../../lib/sink/kafkajs-fast-paths';
+import { encodeRecordFast, encodesPackedSends, fastPathsWarning, groupMessagesPerPartition, type RecordArgs } from '../../../lib/sink/kafkajs-fast-paths';
 import { rngFor, type Rng } from '../../../lib/simulator/random';
 
 // kafkajs's own implementations, the reference the fast paths must match byte for byte.
@@ -108,20 +108,24 @@ describe('installKafkajsFastPaths (in a fresh Node process)', () => {
       const status = fast.installKafkajsFastPaths();
       require('kafkajs');
       const replaced = ${JSON.stringify(REPLACED)}.map((m) => fast.isFastPath(require('kafkajs/src/' + m)));
-      console.log(JSON.stringify({ status, replaced: replaced.every(Boolean) ? true : replaced.some(Boolean) ? replaced : false }));`;
+      console.log(JSON.stringify({ status, replaced: replaced.every(Boolean) ? true : replaced.some(Boolean) ? replaced : false, packed: fast.encodesPackedSends() }));`;
     return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: root, env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' })) as { status: string; replaced: boolean };
   };
 
-  it('replaces all four modules before kafkajs loads', () => {
-    expect(probe({})).toEqual({ status: 'installed', replaced: true });
+  it('replaces all four modules before kafkajs loads; sends are then packed', () => {
+    expect(probe({})).toEqual({ status: 'installed', replaced: true, packed: true });
   });
 
-  it('R2K_KAFKAJS_FAST_PATHS=0 leaves kafkajs as shipped', () => {
-    expect(probe({ R2K_KAFKAJS_FAST_PATHS: '0' })).toEqual({ status: 'disabled', replaced: false });
+  it('R2K_KAFKAJS_FAST_PATHS=0 leaves kafkajs as shipped, and sends are messages', () => {
+    expect(probe({ R2K_KAFKAJS_FAST_PATHS: '0' })).toEqual({ status: 'disabled', replaced: false, packed: false });
   });
 
   it('does nothing once kafkajs is loaded (it would be half-patched)', () => {
-    expect(probe({}, true)).toEqual({ status: 'kafkajs already loaded', replaced: false });
+    expect(probe({}, true)).toEqual({ status: 'kafkajs already loaded', replaced: false, packed: false });
+  });
+
+  it('sends messages where kafkajs comes from another module registry, even if the install succeeded in Node\'s (jest here)', () => {
+    expect(encodesPackedSends()).toBe(false);
   });
 
   it('a publisher without them is warned at start-up, naming why; installed or disabled on purpose is not', () => {
