@@ -2,7 +2,9 @@
  * The publisher thread changes where kafkajs runs, not what lands: the same config run with
  * the publisher on its worker thread (the default) and on the main thread
  * (`R2K_PUBLISHER_THREAD=0`) writes the same keys, values, headers and partitions, dead
- * letters included.
+ * letters included. The worker thread encodes its produce requests straight from the packed pages
+ * (packed-produce.ts); in-process under jest kafkajs loads as shipped and the main-thread run sends
+ * messages, so this also compares the two encoders on a real broker, over three partitions.
  */
 import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
 import { incidentId as id } from '../../../lib/simulator/naming';
