@@ -14,10 +14,11 @@ import type { StoredOffsets } from './refresh-ranges';
 const OFFSETS_TABLE = '_r2k_offsets';
 
 /**
- * The replay's memory target is 256 MB for the whole process, and the process holds ~210 MB
- * after the passes over 1M keys (modules, DuckDB's library, fetched chunks not yet collected),
- * so DuckDB gets little. memory_limit caps its buffer pool (it spills to `<file>.tmp`); 48MB
- * and less fail, as the JSON reader allocates 32 MiB buffers.
+ * The replay's memory target is 256 MB for the whole process. When the load starts the process
+ * holds ~130 MB after 1M keys (node's and DuckDB's code, V8's heap; see
+ * {@link DuckdbFile.releaseFreedMemory}), and the load adds ~80 MB at these settings.
+ * memory_limit caps DuckDB's buffer pool (it spills to `<file>.tmp`); 48MB and less fail, as
+ * the JSON reader allocates 32 MiB buffers (twice `maximum_object_size`, which can only be raised).
  * Each thread has its own reader buffers and the insertion-order buffering holds rows
  * back; the table has no order to keep. Measured on 1M incidents, 2 cores: peak RSS 410–450 MB
  * with the defaults and 128MB, 270–350 MB with these, the load about 50% slower.
@@ -49,6 +50,19 @@ export interface DuckdbFile {
   refresh(table: string, changes: StagedChanges): Promise<void>;
   /** Rows now in `table`. */
   count(table: string): Promise<number>;
+  /**
+   * Returns the pages glibc's malloc keeps free to the OS (`malloc_trim(0)`), through DuckDB.
+   * Node allocates Buffers and typed arrays with glibc's malloc, and glibc keeps what is freed
+   * in the middle of its heap (the key index's arrays, the fetched chunks); DuckDB's load
+   * allocates with its own jemalloc, which cannot reuse those pages. Neither Node nor DuckDB's
+   * SQL has a call for it, but DuckDB's task scheduler flushes its allocators whenever the
+   * number of threads changes (`TaskScheduler::RelaunchThreadsInternal` →
+   * `BlockAllocator::FlushAll` → `Allocator::FlushAll` → `malloc_trim(0)`, at most once per
+   * 100 ms: https://github.com/duckdb/duckdb/blob/069cc9f9b5/src/parallel/task_scheduler.cpp and
+   * src/common/allocator.cpp, v1.5.6, checked in the shipped libduckdb.so), so this sets the
+   * threads to 2 and back. A later DuckDB that stops doing this fails duckdb-file.spec.
+   */
+  releaseFreedMemory(): Promise<void>;
   close(): void;
 }
 
@@ -103,6 +117,10 @@ export async function openDuckdb(file: string, signal?: AbortSignal): Promise<Du
     async count(table) {
       const result = await connection.runAndReadAll(`SELECT count(*) FROM ${quoteIdentifier(table)}`);
       return Number(result.getRows()[0][0]);
+    },
+    async releaseFreedMemory() {
+      await connection.run('SET threads = 2');
+      await connection.run(`SET threads = ${SETTINGS.threads}`);
     },
     close() {
       connection.closeSync();
