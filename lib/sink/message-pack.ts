@@ -138,12 +138,15 @@ export function toSends(packs: readonly PackedMessages[], maxSendBytes = MAX_SEN
 class PackView {
   readonly bytes: Buffer;
   readonly headerSizes: number[];
+  /** The pack's interned timestamps as numbers (kafkajs's strings), converted once per pack. */
+  readonly timestampValues: number[];
   private headerBuffers?: Record<string, Buffer>[];
   private fields?: Buffer[];
 
   constructor(readonly pack: PackedMessages) {
     this.bytes = Buffer.from(pack.bytes);
     this.headerSizes = pack.headerSets.map(headerBytes);
+    this.timestampValues = pack.timestamps.map(Number);
   }
 
   /** The header sets with Buffer values, kafkajs's message form. */
@@ -202,7 +205,7 @@ class PackedSend implements SendBuilder {
   }
 
   add(view: PackView, o: number, at: number): void {
-    const { meta, topics, timestamps } = view.pack;
+    const { meta, topics } = view.pack;
     const topic = topics[meta[o + TOPIC]];
     let run = this.topics.get(topic);
     if (!run) {
@@ -223,7 +226,7 @@ class PackedSend implements SendBuilder {
     run.keyLength.push(meta[o + KEY_LENGTH]);
     run.valueLength.push(meta[o + VALUE_LENGTH]);
     run.headers.push(headers === ABSENT ? ABSENT : place.headers[headers]);
-    run.timestamp.push(meta[o + TIMESTAMP] === ABSENT ? NaN : Number(timestamps[meta[o + TIMESTAMP]]));
+    run.timestamp.push(meta[o + TIMESTAMP] === ABSENT ? NaN : view.timestampValues[meta[o + TIMESTAMP]]);
   }
 
   topicMessages(): TopicMessages[] {

@@ -145,7 +145,7 @@ export async function encodeProduceRequest(args: ProduceArgs, kafkajs: KafkajsPa
   const compression = args.compression ?? 0;
   const attributes = (compression & 0x07) | (args.transactionalId ? TRANSACTIONAL : 0);
   const producerId = kafkajs.longFrom(args.producerId ?? -1);
-  const batches: { partition: number; records: Buffer | null; share: PartitionShare; count: number; first: number; max: number; firstSequence: number; recordsSize: number }[][] = [];
+  const batches: { partition: number; records: Buffer | null; share: PartitionShare; count: number; first: number; max: number; firstSequence: number; batchSize: number }[][] = [];
   let size = stringSize(args.transactionalId ?? null) + 2 + 4 + 4;
   for (const t of args.topicData) {
     size += stringSize(t.topic) + 4;
@@ -155,7 +155,10 @@ export async function encodeProduceRequest(args: ProduceArgs, kafkajs: KafkajsPa
       const indexes = share.indexes ?? share.run.source.map((_, i) => i);
       const { first, max } = timestampRange(share.run, indexes, now);
       let recordsSize = 0;
-      for (let d = 0; d < indexes.length; d++) recordsSize += recordSize(share.run, indexes[d], d, timestampOf(share.run, indexes[d], now) - first);
+      for (let d = 0; d < indexes.length; d++) {
+        const body = recordBodySize(share.run, indexes[d], d, timestampOf(share.run, indexes[d], now) - first);
+        recordsSize += zigZagSize(body) + body;
+      }
       let records: Buffer | null = null;
       if (compression !== 0) {
         const raw = Buffer.allocUnsafe(recordsSize);
@@ -166,7 +169,7 @@ export async function encodeProduceRequest(args: ProduceArgs, kafkajs: KafkajsPa
       }
       const batchSize = RECORD_BATCH_OVERHEAD + (records ? records.length : recordsSize);
       size += 4 + 4 + batchSize;
-      topicBatches.push({ partition: p.partition, records, share: { run: share.run, indexes }, count: indexes.length, first, max, firstSequence: p.firstSequence ?? 0, recordsSize });
+      topicBatches.push({ partition: p.partition, records, share: { run: share.run, indexes }, count: indexes.length, first, max, firstSequence: p.firstSequence ?? 0, batchSize });
     }
     batches.push(topicBatches);
   }
@@ -180,11 +183,10 @@ export async function encodeProduceRequest(args: ProduceArgs, kafkajs: KafkajsPa
     at = writeString(buf, at, args.topicData[t].topic);
     at = buf.writeInt32BE(batches[t].length, at);
     for (const b of batches[t]) {
-      const batchSize = RECORD_BATCH_OVERHEAD + (b.records ? b.records.length : b.recordsSize);
       at = buf.writeInt32BE(b.partition, at);
-      at = buf.writeInt32BE(batchSize, at);
+      at = buf.writeInt32BE(b.batchSize, at);
       at = writeInt64(buf, at, kafkajs.longFrom(0)); // base offset: the broker assigns it
-      at = buf.writeInt32BE(batchSize - 12, at);
+      at = buf.writeInt32BE(b.batchSize - 12, at);
       at = buf.writeInt32BE(0, at); // partition leader epoch
       at = buf.writeInt8(2, at); // magic
       const crcAt = at;
@@ -226,10 +228,10 @@ function timestampOf(run: PackedRun, i: number, now: number): number {
   return Number.isNaN(ts) ? now : ts;
 }
 
-function recordSize(run: PackedRun, i: number, offsetDelta: number, timestampDelta: number): number {
+/** A record's size after its length field: attributes, deltas, key, value, headers. */
+function recordBodySize(run: PackedRun, i: number, offsetDelta: number, timestampDelta: number): number {
   const h = run.headers[i];
-  const body = 1 + zigZagSize(timestampDelta) + zigZagSize(offsetDelta) + sizedBytes(run.keyLength[i]) + sizedBytes(run.valueLength[i]) + (h < 0 ? 1 : run.headerFields[h].length);
-  return zigZagSize(body) + body;
+  return 1 + zigZagSize(timestampDelta) + zigZagSize(offsetDelta) + sizedBytes(run.keyLength[i]) + sizedBytes(run.valueLength[i]) + (h < 0 ? 1 : run.headerFields[h].length);
 }
 
 function writeRecords(buf: Buffer, at: number, run: PackedRun, indexes: readonly number[], first: number, now: number): number {
@@ -239,8 +241,7 @@ function writeRecords(buf: Buffer, at: number, run: PackedRun, indexes: readonly
     const h = run.headers[i];
     const keyLength = run.keyLength[i];
     const valueLength = run.valueLength[i];
-    const body = 1 + zigZagSize(timestampDelta) + zigZagSize(d) + sizedBytes(keyLength) + sizedBytes(valueLength) + (h < 0 ? 1 : run.headerFields[h].length);
-    at = writeZigZag(buf, at, body);
+    at = writeZigZag(buf, at, recordBodySize(run, i, d, timestampDelta));
     buf[at++] = 0; // attributes: none are used per record
     at = writeZigZag(buf, at, timestampDelta);
     at = writeZigZag(buf, at, d);
