@@ -10,7 +10,8 @@
  * start offsets other than the beginning are committed for that group before it joins.
  */
 import { randomUUID } from 'node:crypto';
-import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Admin, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { AbortedError, KafkaError } from '../errors';
 
 export interface TopicRecord {
@@ -75,12 +76,35 @@ export async function topicRanges(kafka: Kafka, topic: string): Promise<Map<numb
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await listOffsets(admin, topic);
     const ranges = new Map<number, PartitionRange>();
     for (const p of offsets) ranges.set(p.partition, { from: Number(p.low), end: Number(p.high) });
     return ranges;
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** kafkajs error types that mean a partition's leadership is moving or not served yet. */
+const LEADERSHIP = new Set(['NOT_LEADER_FOR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+const LEADERSHIP_WAIT_MS = 10_000;
+
+/**
+ * ListOffsets, how every reader starts. A topic another process created a moment ago is listed
+ * before its partition's leader serves it, and kafkajs's admin does not retry the
+ * NOT_LEADER_FOR_PARTITION it then answers (topics.ts waits the same out after creating one):
+ * `status` polled while a first run created the state topic failed with exit 5. Retried, bounded.
+ */
+async function listOffsets(admin: Admin, topic: string): Promise<Awaited<ReturnType<Admin['fetchTopicOffsets']>>> {
+  const deadline = Date.now() + LEADERSHIP_WAIT_MS;
+  for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (error) {
+      const type = (error as { type?: string }).type ?? (error as { cause?: { type?: string } }).cause?.type;
+      if (type === undefined || !LEADERSHIP.has(type) || Date.now() > deadline) throw error;
+    }
+    await sleep(delay);
   }
 }
 
