@@ -4,6 +4,7 @@
  * permission, a port in use — so they end the command as a usage error (exit 2, one line
  * naming the path or address), not as "internal error … this is a bug".
  */
+import { types } from 'node:util';
 import { ConfigError, Rest2KafkaError } from '../errors';
 
 const USER_CAUSED: Record<string, string> = {
@@ -27,7 +28,8 @@ const USER_CAUSED: Record<string, string> = {
  * // ConfigError: open x/y.avsc: no such file or directory (ENOENT)
  */
 export function userFacing(error: unknown): unknown {
-  if (!(error instanceof Error) || error instanceof Rest2KafkaError) return error;
+  // isNativeError, not instanceof: Node's own errors can come from another realm (jest's, a vm context).
+  if (!types.isNativeError(error) || error instanceof Rest2KafkaError) return error;
   const { code, syscall, path, address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number };
   const why = code === undefined ? undefined : USER_CAUSED[code];
   const where = path ?? (address === undefined ? undefined : `${address}${port === undefined ? '' : `:${port}`}`);

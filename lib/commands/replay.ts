@@ -7,6 +7,7 @@ import { progressDisplay, type ProgressDisplay } from '../observability/progress
 import type { Logger } from '../observability/logger';
 import { avroColumns } from '../replay/duckdb-columns';
 import { jsonlSink } from '../replay/jsonl';
+import { replayOutput } from '../replay/output';
 import { formatReplaySummary, replayProgressText, type ReplaySummaryRow } from '../replay/progress';
 import { replayTopic, type ReplayProgress } from '../replay/replay-topic';
 import { replayToDuckdb } from '../replay/to-duckdb';
@@ -184,7 +185,12 @@ function registryUrl(text: string): { url: string } {
 
 async function toJsonl(kafka: Kafka, source: Source, io: CommandIO, progress: ProgressDisplay | null, logger: Logger): Promise<ReplaySummaryRow> {
   const started = Date.now();
-  const counts = await replayTopic(kafka, source.topic, { sink: jsonlSink(io.stdout, source.avro), onProgress: onProgress(progress, source.name), signal: io.signal });
+  const output = replayOutput(io.stdout);
+  const counts = await replayTopic(kafka, source.topic, { sink: jsonlSink(output, source.avro), onProgress: onProgress(progress, source.name), signal: io.signal }).catch(async (error: unknown) => {
+    await output.finish().catch(() => undefined); // the lines handed over still reach the file; the replay's error is the one to report
+    throw error;
+  });
+  await output.finish();
   warnVanished(logger, source, counts.vanished);
   return { name: source.name, topic: source.topic, target: 'jsonl', ...counts, durationMs: Date.now() - started };
 }

@@ -4,7 +4,8 @@
 import type { AvroValueDecoder } from '../sink/decode-value';
 import { CONTENT_TYPES } from '../sink/encode';
 import type { RecordView } from '../sink/record-batch';
-import { bytesOf, LineBatch, writeWithBackPressure } from './lines';
+import { bytesOf, LineBatch } from './lines';
+import type { ReplayOutput } from './output';
 import type { ReplayRecord, ReplaySink } from './replay-topic';
 import { plainText, pushJsonString, valueJson, type AvroDecoder } from './value-json';
 
@@ -20,15 +21,15 @@ const NEWLINE = 0x0a;
  * by `avro` (their registry schemas fetched once per batch, before the lines are built);
  * without it, or when it knows no schema for a value, they are given as `{"avro_base64": "…"}`.
  *
- * @example await replayTopic(kafka, topic, { sink: jsonlSink(process.stdout, decoder) })
+ * @example await replayTopic(kafka, topic, { sink: jsonlSink(replayOutput(process.stdout), decoder) })
  */
-export function jsonlSink(out: NodeJS.WritableStream, avro?: AvroValueDecoder): ReplaySink {
+export function jsonlSink(out: ReplayOutput, avro?: AvroValueDecoder): ReplaySink {
   const batch = new LineBatch();
   const newlines = new NewlineFinder();
   const sink: ReplaySink = async (_partition, messages) => {
     await avro?.prefetch(messages);
     for (const m of messages) appendLine(batch, m, avro?.decode);
-    await writeWithBackPressure(out, batch.take());
+    await out.write(batch.take());
   };
   sink.direct = (_partition, record) => appendDirect(batch, record, newlines);
   return sink;

@@ -1,9 +1,8 @@
 /**
- * One buffer per batch of output lines, written with back-pressure. A replay writes millions
- * of short lines: gathering a batch's pieces (strings and value buffers) into one exactly-sized
- * buffer keeps that to one allocation and one `write` per batch.
+ * One buffer per batch of output lines. A replay writes millions of short lines: gathering a
+ * batch's pieces (strings and value buffers) into one exactly-sized buffer keeps that to one
+ * allocation and one `write` per batch.
  */
-import { once } from 'node:events';
 import { writeSync } from 'node:fs';
 
 /**
@@ -86,19 +85,4 @@ export class LineBatch {
 /** Text as UTF-8 bytes, made once for a piece every line repeats. */
 export function bytesOf(text: string): Buffer {
   return Buffer.from(text, 'utf8');
-}
-
-/**
- * Writes `chunk` and, when the stream's buffer is full, waits for it to drain, so a slow reader
- * of the output holds the replay back instead of the replay holding the output in memory.
- * Rejects with the stream's error (a closed pipe, a full disk).
- */
-export async function writeWithBackPressure(out: NodeJS.WritableStream, chunk: Buffer): Promise<void> {
-  if (out.write(chunk)) return;
-  const abort = new AbortController();
-  try {
-    await Promise.race([once(out, 'drain', { signal: abort.signal }), once(out, 'error', { signal: abort.signal }).then(([error]) => Promise.reject(error))]);
-  } finally {
-    abort.abort();
-  }
 }

@@ -77,7 +77,7 @@ export interface ReplayCounts {
  * Replays `topic` into `options.sink`, reading it twice between the same offsets.
  *
  * @example
- * const counts = await replayTopic(kafka, 'incidents', { sink: jsonlSink(process.stdout) });
+ * const counts = await replayTopic(kafka, 'incidents', { sink: jsonlSink(replayOutput(process.stdout)) });
  */
 export async function replayTopic(kafka: Kafka, topic: string, options: ReplayOptions = {}): Promise<ReplayCounts> {
   const ranges = new Map(options.ranges ?? (await topicRanges(kafka, topic)));

@@ -1,20 +1,24 @@
 /**
  * `rest2kafka replay` against the real broker (issue 16): JSONL equals the API after updates
- * and deletes; a config whose API key is unset still replays; `--to duckdb:` builds a table of
+ * and deletes, and is the same written to a regular file; a config whose API key is unset still replays; `--to duckdb:` builds a table of
  * the live records and refreshes it from the stored offsets; `--full` rebuilds. Avro values
  * written through the real Schema Registry (globalSetup's, or REGISTRY_URL) come out decoded,
  * by schema id or from the local .avsc; `--raw` keeps them as base64. A position the log start
  * has passed continues at the log start. The first Ctrl-C stops it.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startSimulator, type SimulatorHandle } from '../../../lib/simulator';
-import { incidentsResource, replay, runCli, SCHEMAS_DIR, writePipeline, type TestPipeline } from '../../support/pipeline';
+import { cliArgv, incidentsResource, replay, runCli, SCHEMAS_DIR, writePipeline, type TestPipeline } from '../../support/pipeline';
 import { AbortedError } from '../../../lib/errors';
 import { jsonlSink } from '../../../lib/replay/jsonl';
+import { replayOutput } from '../../../lib/replay/output';
 import { replayTopic } from '../../../lib/replay/replay-topic';
 import { scanTopic } from '../../../lib/sink/scan-topic';
 import { createCompactedTopic, createTestKafka, latestByKey, readAllFromStart, testBrokers, uniqueTopic } from '../../support/kafka';
@@ -54,6 +58,29 @@ it('JSONL: the live records after updates and deletes, each key once', async () 
   const live = await replay(p, 'incidents');
   expect(live).toEqual(await api());
   for (const id of deleted.ids) expect(live.has(id)).toBe(false);
+});
+
+it('JSONL into a regular file (the built CLI with `>` and `>>`: written off the main thread): the lines the in-process replay prints, after what the file held', async () => {
+  const inProcess = await runCli(['replay', '--config', p.file, '--resource', 'incidents']);
+  expect(inProcess.code).toBe(0);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'r2k-replay-file-'));
+  try {
+    for (const [flags, before] of [['w', ''], ['a', 'a line already there\n']] as const) {
+      const file = path.join(dir, `out-${flags}.jsonl`);
+      await writeFile(file, before);
+      const fd = openSync(file, flags);
+      const child = spawn(process.execPath, [...cliArgv(), 'replay', '--config', p.file, '--resource', 'incidents'], { env: { PATH: process.env.PATH, KAFKA_BROKERS: testBrokers().join(',') }, stdio: ['ignore', fd, 'pipe'] });
+      closeSync(fd);
+      const stderr: Buffer[] = [];
+      child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect({ code, stderr: Buffer.concat(stderr).toString() }).toMatchObject({ code: 0 });
+      expect(await readFile(file, 'utf8')).toBe(before + inProcess.stdout);
+    }
+    expect(inProcess.stdout.split('\n').length - 1).toBe((await api()).size);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 it('a config whose API key comes from an unset variable still replays (the source secrets are not resolved)', async () => {
@@ -220,7 +247,7 @@ it('JSONL: records taken straight from the fetched bytes and records that need d
     const out = new PassThrough();
     const text: Buffer[] = [];
     out.on('data', (chunk: Buffer) => text.push(chunk));
-    const counts = await replayTopic(kafka, topic, { sink: jsonlSink(out) });
+    const counts = await replayTopic(kafka, topic, { sink: jsonlSink(replayOutput(out)) });
     expect(Buffer.concat(text).toString('utf8')).toBe(
       ['{"key":"z","value":{"n":0}}', '{"key":"b","value":{"n":2}}', '{"key":"c","value":{"n":3}}', '{"key":"d\\"q","value":{"n":4}}', '{"key":"e","value":[5]}', '{"key":"a","value":{"n":6}}', ''].join('\n'),
     );

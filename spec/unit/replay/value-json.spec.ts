@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { Type } from 'avsc';
 import { appendLine, jsonlSink } from '../../../lib/replay/jsonl';
+import { replayOutput } from '../../../lib/replay/output';
 import { createAvroValueDecoder } from '../../../lib/sink/decode-value';
 import type { SchemaRegistry } from '../../../lib/sink/schema-registry';
 import { MAGIC_BYTE } from '../../../lib/sink/wire-format';
@@ -67,7 +68,7 @@ describe('jsonlSink with an Avro decoder', () => {
     const schemaById = jest.fn(async () => schema);
     const registry: SchemaRegistry = { register: jest.fn(), schemaById };
     const out = new PassThrough();
-    const sink = jsonlSink(out, createAvroValueDecoder({ registry }));
+    const sink = jsonlSink(replayOutput(out), createAvroValueDecoder({ registry }));
     const type = 'application/vnd.confluent.avro';
     await sink(0, [msg(framed(7, { id: 'a', n: 1 }), type, 'a'), msg(framed(7, { id: 'b', n: 2 }), type, 'b'), msg(null, type, 'c')]);
     await sink(0, [msg(framed(7, { id: 'd', n: 3 }), type, 'd')]);
