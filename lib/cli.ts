@@ -13,7 +13,7 @@
  */
 // First: it must run before anything loads kafkajs.
 import './preload';
-import { commands } from './commands';
+import { COMMAND_NAMES, loadCommand, loadCommands } from './commands';
 import { userFacing } from './commands/os-error';
 import type { CommandIO } from './commands/types';
 import { ExitCode, exitCodeOf } from './errors';
@@ -34,7 +34,8 @@ export const EXIT_CODES_HELP = `Exit codes:
   130  interrupted: SIGINT/SIGTERM stopped a command before it finished
        (run --interval stopped by a signal exits 0: the service stopping is its normal end)`;
 
-function mainHelp(): string {
+async function mainHelp(): Promise<string> {
+  const commands = await loadCommands();
   const width = Math.max(...commands.map((c) => c.name.length), 8);
   const list = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
   return `rest2kafka ${version} — pull paginated REST APIs (dlt rest_api_source configs) into compacted Kafka topics
@@ -57,16 +58,16 @@ ${EXIT_CODES_HELP}
 export async function main(argv: string[], io: CommandIO): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
-    io.stdout.write(mainHelp());
+    io.stdout.write(await mainHelp());
     return name === undefined ? ExitCode.CONFIG : ExitCode.OK;
   }
   if (name === '-v' || name === '--version') {
     io.stdout.write(`${version}\n`);
     return ExitCode.OK;
   }
-  const command = commands.find((c) => c.name === name);
+  const command = await loadCommand(name);
   if (!command) {
-    io.stderr.write(`rest2kafka: unknown command "${name}". Commands: ${commands.map((c) => c.name).join(', ')}. See rest2kafka --help.\n`);
+    io.stderr.write(`rest2kafka: unknown command "${name}". Commands: ${COMMAND_NAMES.join(', ')}. See rest2kafka --help.\n`);
     return ExitCode.CONFIG;
   }
   if (rest.includes('-h') || rest.includes('--help')) {
