@@ -52,8 +52,7 @@ export function fileOutput(fd: number): ReplayOutput {
   return {
     async write(chunk) {
       if (failed) throw failed;
-      // `once` rejects when the stream errs while waiting.
-      if (!stream.write(chunk)) await once(stream, 'drain');
+      await writeWithBackPressure(stream, chunk);
     },
     async finish() {
       if (failed) throw failed;
@@ -73,11 +72,6 @@ function described(error: Error): Error {
  * Rejects with the stream's error (a closed pipe, a full disk).
  */
 async function writeWithBackPressure(out: NodeJS.WritableStream, chunk: Buffer): Promise<void> {
-  if (out.write(chunk)) return;
-  const abort = new AbortController();
-  try {
-    await Promise.race([once(out, 'drain', { signal: abort.signal }), once(out, 'error', { signal: abort.signal }).then(([error]) => Promise.reject(error))]);
-  } finally {
-    abort.abort();
-  }
+  // `once` rejects with the error when the stream errs while it waits.
+  if (!out.write(chunk)) await once(out, 'drain');
 }
